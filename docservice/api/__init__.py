@@ -1,0 +1,21 @@
+"""The JSON API under ``/api/v1``: one blueprint per feature, bearer-token authentication."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, jsonify
+from flask_openapi3 import OpenAPI
+
+from docservice.api import auth, documents, organizations, records, search, templates
+
+
+def register_api(app: OpenAPI) -> None:
+    for module in (auth, organizations, templates, documents, records, search):
+        app.register_api(module.blueprint)
+    _register_openapi_document(app)
+
+
+def _register_openapi_document(app: Flask) -> None:
+    def openapi_json() -> Response:
+        return jsonify(app.api_doc)  # type: ignore[attr-defined]
+
+    app.add_url_rule("/api/v1/openapi.json", "openapi_json", openapi_json)

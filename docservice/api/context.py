@@ -1,0 +1,60 @@
+"""What every API view needs: the engines, the caller, and the blueprint factory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, g, request
+from flask_openapi3 import APIBlueprint, Tag
+from pydantic import BaseModel
+from sqlalchemy import func, select
+
+from docservice.errors import Unauthenticated
+from docservice.security.policy import Principal
+from docservice.security.tokens import user_for_token
+from docservice.services import Services
+
+PREFIX = "/api/v1"
+PROBLEM_RESPONSES: dict[int, Any] = {}
+
+
+def services() -> Services:
+    return current_app.extensions["docservice"]
+
+
+def caller() -> Principal:
+    """The authenticated caller of this request (set by ``_authenticate``)."""
+    return g.principal
+
+
+def _authenticate() -> None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated()
+    with services().catalogue.reader() as session:
+        user = user_for_token(session, token.strip())
+        if user is None:
+            raise Unauthenticated("Token không hợp lệ, đã hết hạn hoặc đã bị thu hồi.")
+        g.principal = Principal.of(user)
+
+
+def api_blueprint(name: str, tag: str, *, public: bool = False) -> APIBlueprint:
+    """A feature blueprint under ``/api/v1``; every route needs a bearer token unless ``public``."""
+    bp = APIBlueprint(name, __name__, url_prefix=PREFIX, abp_tags=[Tag(name=tag)],
+                      abp_security=[] if public else [{"bearer": []}],
+                      abp_responses={401: None, 404: None} if not public else {})
+    if not public:
+        bp.before_request(_authenticate)
+    return bp
+
+
+def dump(model: BaseModel, status: int = 200) -> tuple[dict[str, Any], int]:
+    return model.model_dump(mode="json"), status
+
+
+def paginate(session: Any, stmt: Any, page: Any) -> tuple[list[Any], int]:
+    """One page of ``stmt``'s rows (ordered by the caller) and the total row count."""
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    rows = session.scalars(stmt.offset((page.page - 1) * page.per_page).limit(page.per_page)).all()
+    return list(rows), total

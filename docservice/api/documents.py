@@ -1,0 +1,74 @@
+"""Generated documents: create from a template, read, download .docx and .pdf."""
+
+from __future__ import annotations
+
+from flask import request, send_file
+
+from docservice.api.context import PREFIX, api_blueprint, caller, dump, services
+from docservice.api.schemas import DocumentCreate, DocumentOut, IdPath
+from docservice.db.models import Clearance, Document
+from docservice.generation.service import GenerationRequest, generate_document
+from docservice.security import policy
+from docservice.security.audit import append_event
+
+blueprint = api_blueprint("documents", "Văn bản")
+
+_MIME = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+         "pdf": "application/pdf"}
+
+
+def document_out(doc: Document) -> DocumentOut:
+    base = f"{PREFIX}/documents/{doc.id}"
+    return DocumentOut(
+        id=doc.id, template=doc.template, template_version=doc.template_version, number=doc.number,
+        doc_type=doc.doc_type, title=doc.title, date=doc.date, organization_id=doc.organization_id,
+        confidentiality=doc.confidentiality.name, profile=doc.profile,
+        docx_url=f"{base}/docx", pdf_url=f"{base}/pdf",
+    )
+
+
+@blueprint.post("/documents", responses={201: DocumentOut, 403: None, 409: None, 422: None})
+def create_document(body: DocumentCreate):
+    """Tạo văn bản từ mẫu: kiểm tra trường, cấp số theo nhiệm kỳ, tạo .docx và .pdf."""
+    svc = services()
+    generation = GenerationRequest(template=body.template, organization_id=body.organization_id,
+                                   fields=body.fields, confidentiality=Clearance[body.confidentiality])
+    document = generate_document(generation, caller(), catalogue=svc.catalogue, blobs=svc.blobs,
+                                 converter=svc.converter, templates=svc.templates)
+    return dump(document_out(document), 201)
+
+
+@blueprint.get("/documents/<int:id>", responses={200: DocumentOut})
+def get_document(path: IdPath):
+    """Thông tin một văn bản."""
+    principal = caller()
+    policy.require(principal, "document.read")
+    with services().catalogue.reader() as session:
+        return dump(document_out(policy.get_visible(session, Document, path.id, principal)))
+
+
+def _download(doc_id: int, kind: str):
+    svc, principal = services(), caller()
+    policy.require(principal, "document.read")
+    with svc.catalogue.reader() as session:
+        doc = policy.get_visible(session, Document, doc_id, principal)
+    if doc.confidentiality >= Clearance.mat:
+        with svc.catalogue.session() as session:
+            append_event(session, username=principal.username, action=f"document.download.{kind}",
+                         object_type="document", object_id=doc.id, remote_addr=request.remote_addr)
+    digest = doc.docx_sha256 if kind == "docx" else doc.pdf_sha256
+    name = f"{doc.number.replace('/', '-')}.{kind}"
+    return send_file(svc.blobs.open(digest), mimetype=_MIME[kind], download_name=name,
+                     as_attachment=kind == "docx", etag=digest, max_age=0)
+
+
+@blueprint.get("/documents/<int:id>/docx", responses={200: None})
+def download_docx(path: IdPath):
+    """Tải tệp Word (.docx) của văn bản."""
+    return _download(path.id, "docx")
+
+
+@blueprint.get("/documents/<int:id>/pdf", responses={200: None})
+def download_pdf(path: IdPath):
+    """Tải tệp PDF của văn bản."""
+    return _download(path.id, "pdf")

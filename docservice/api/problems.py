@@ -1,0 +1,60 @@
+"""Every error leaves the service as one problem body (``application/problem+json``)."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from flask import Flask, Response, request
+from pydantic import ValidationError
+from werkzeug.exceptions import HTTPException
+
+from docservice import errors
+from docservice.validation import validation_failed
+
+log = logging.getLogger(__name__)
+
+_HTTP_ERRORS: dict[int, type[errors.DocserviceError]] = {
+    400: errors.BadRequest,
+    401: errors.Unauthenticated,
+    403: errors.Forbidden,
+    404: errors.NotFound,
+    405: errors.MethodNotAllowed,
+    413: errors.PayloadTooLarge,
+    415: errors.UnsupportedMediaType,
+}
+
+
+def problem_response(error: errors.DocserviceError) -> Response:
+    body = json.dumps(error.to_problem(), ensure_ascii=False, default=str)
+    response = Response(body, status=error.status, content_type=errors.PROBLEM_CONTENT_TYPE)
+    for name, value in error.headers.items():
+        response.headers[name] = value
+    return response
+
+
+def make_validation_problem(exc: ValidationError) -> Response:
+    """flask-openapi3's hook: a request that fails its pydantic model."""
+    return problem_response(validation_failed(exc))
+
+
+def _http_error(exc: HTTPException) -> Response:
+    if exc.code == 413:
+        return problem_response(errors.PayloadTooLarge(
+            f"Tệp tải lên vượt quá giới hạn {request.max_content_length // (1024 * 1024)} MB."
+            if request.max_content_length else None))
+    if exc.response is not None and exc.response.mimetype == errors.PROBLEM_CONTENT_TYPE:
+        return exc.response  # already a problem body (validation errors are aborted with one)
+    error_class = _HTTP_ERRORS.get(exc.code or 500, errors.InternalError)
+    return problem_response(error_class())
+
+
+def _unexpected(exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    return problem_response(errors.InternalError())
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(errors.DocserviceError, problem_response)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected)

@@ -1,0 +1,223 @@
+"""Request and response models of the JSON API; the OpenAPI document is generated from them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from flask_openapi3 import FileStorage
+from pydantic import BaseModel, ConfigDict, Field
+
+from docservice.archive.service import RecordMetadata
+
+
+class Problem(BaseModel):
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    errors: dict[str, str] | None = None
+
+
+class Page(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    page: int = Field(1, ge=1, le=100000, description="Trang (từ 1)")
+    per_page: int = Field(20, ge=1, le=100, description="Số mục mỗi trang (tối đa 100)")
+
+
+class TokenRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+
+
+class TokenResponse(BaseModel):
+    token: str
+    token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 - the scheme name, not a secret
+    expires_at: dt.datetime
+
+
+class IdPath(BaseModel):
+    id: int = Field(ge=1, le=2**31 - 1)
+
+
+class TermOut(BaseModel):
+    id: int
+    name: str
+    start_date: dt.date
+    end_date: dt.date | None
+
+
+class OrganizationOut(BaseModel):
+    id: int
+    code: str
+    name: str
+    kind: str
+    parent_id: int | None
+    abbreviation: str
+    place: str | None
+    superior_name: str | None
+    terms: list[TermOut]
+
+
+class OrganizationList(BaseModel):
+    items: list[OrganizationOut]
+    total: int
+    page: int
+    per_page: int
+
+
+class MemberOut(BaseModel):
+    id: int
+    full_name: str
+    gender: str | None
+    birth_date: dt.date | None
+    card_number: str | None
+    position: str
+    status: str
+    exempted: bool
+    temporary: Literal["den", "di"] | None
+    suspended: bool
+    admitted_on: dt.date | None
+    official_on: dt.date | None
+
+
+class MemberList(BaseModel):
+    items: list[MemberOut]
+    total: int
+    page: int
+    per_page: int
+
+
+class TemplateOut(BaseModel):
+    key: str
+    title: str
+    doc_type: str
+    version: str
+    fields: dict[str, Any] = Field(description="JSON Schema of the template's fields")
+
+
+class TemplateList(BaseModel):
+    items: list[TemplateOut]
+    total: int
+    page: int
+    per_page: int
+
+
+Confidentiality = Literal["thuong", "mat", "toi_mat", "tuyet_mat"]
+
+
+class DocumentCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    template: str = Field(min_length=1, max_length=64)
+    organization_id: int = Field(ge=1, le=2**31 - 1)
+    fields: dict[str, Any]
+    confidentiality: Confidentiality = "thuong"
+
+
+class DocumentOut(BaseModel):
+    id: int
+    template: str
+    template_version: str
+    number: str
+    doc_type: str
+    title: str
+    date: dt.date
+    organization_id: int
+    confidentiality: Confidentiality
+    profile: str
+    docx_url: str
+    pdf_url: str
+
+
+class RecordForm(BaseModel):
+    file: FileStorage = Field(description="Tệp PDF")
+    metadata: RecordMetadata = Field(description="JSON; với document_id, các trường khác lấy từ văn bản đó")
+
+
+class SignatureOut(BaseModel):
+    signer: str | None
+    signed_at: dt.datetime | None
+    time_stamped: bool
+    intact: bool
+    covers_whole_file: bool
+    trusted: bool
+    revocation_checked: bool
+    problems: list[str]
+
+
+class RecordOut(BaseModel):
+    id: int
+    sha256: str
+    size: int
+    pages: int
+    text_source: str
+    signatures: list[SignatureOut]
+    warnings: list[str]
+    doc_type: str
+    number: str | None
+    date: dt.date
+    organization_id: int
+    title: str
+    signer: str | None
+    confidentiality: Confidentiality
+    document_id: int | None
+    superseded: bool
+    file_url: str
+
+
+class SearchQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    q: str = Field("", max_length=500, description="Từ khóa, \"cụm từ\", -loại trừ, số văn bản")
+    organization_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    doc_type: str | None = Field(None, max_length=32)
+    year: int | None = Field(None, ge=1930, le=2200)
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    number: str | None = Field(None, max_length=64)
+    page: int = Field(1, ge=1, le=1000)
+    per_page: int = Field(20, ge=1, le=100)
+    sort: Literal["relevance", "date"] = "relevance"
+    include_superseded: bool = False
+
+
+class OrgRef(BaseModel):
+    id: int
+    name: str
+
+
+class SearchHit(BaseModel):
+    id: int
+    number: str | None
+    title: str
+    doc_type: str
+    date: dt.date
+    organization: OrgRef
+    score: float
+    snippet: str = Field(description="HTML-escaped text, <mark> around matches")
+
+
+class FacetValue(BaseModel):
+    value: str | int
+    count: int
+
+
+class OrgFacet(BaseModel):
+    id: int
+    name: str
+    count: int
+
+
+class Facets(BaseModel):
+    doc_type: list[FacetValue]
+    year: list[FacetValue]
+    organization: list[OrgFacet]
+
+
+class SearchResponse(BaseModel):
+    total: int
+    page: int
+    per_page: int
+    hits: list[SearchHit]
+    facets: Facets

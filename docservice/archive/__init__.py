@@ -1,0 +1,1 @@
+"""The archive: validation, text, content-addressed storage and the ingest service."""

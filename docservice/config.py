@@ -1,0 +1,106 @@
+"""The one reader of the environment: every setting is ``DOCSERVICE_<NAME>``.
+
+``Settings()`` reads the environment; ``Settings(**overrides)`` (or ``create_app({...})``) takes
+explicit values first. Paths are resolved against the working directory when the settings are made.
+Each field's description is the help text shown in the README's configuration table (a test keeps
+the two in step).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SEARCH_BACKENDS = ("whoosh",)
+
+
+class Settings(BaseSettings):
+    """Service configuration; see the README table for the meaning of each value."""
+
+    model_config = SettingsConfigDict(env_prefix="DOCSERVICE_", extra="forbid", frozen=True)
+
+    archive_dir: Path = Field(
+        Path("./archive"),
+        description="the archive: catalogue database (SQLite) and stored files",
+    )
+    search_dir: Path = Field(Path("./search"), description="the search index (derived, rebuildable)")
+    database_url: str | None = Field(
+        None,
+        description="catalogue database URL; default a SQLite file in the archive dir, "
+        "e.g. postgresql+psycopg://postgres@127.0.0.1:5432/docservice",
+    )
+    search_backend: str = Field("whoosh", description="search engine: whoosh")
+    templates_dir: Path = Field(Path("./templates_docx"), description="the standard .docx templates")
+    trust_roots: Path | None = Field(
+        None, description="folder of CA certificates (PEM/DER) trusted for PDF signatures"
+    )
+    secret_key: str | None = Field(
+        None, description="session and token signing; generated once into the archive dir when unset"
+    )
+    max_upload_mb: int = Field(100, ge=1, le=4096, description="upload size limit in megabytes")
+    test_database_url: str | None = Field(
+        None,
+        description="tests only: a PostgreSQL server the suite may use (it creates and drops "
+        "its own databases); .ci/run sets it and makes those tests mandatory",
+    )
+    soffice: str = Field("soffice", description="LibreOffice program used for DOCX→PDF conversion")
+    convert_timeout: float = Field(
+        60.0, gt=0, description="seconds one DOCX→PDF conversion may take before it is killed"
+    )
+    token_hours: int = Field(12, ge=1, le=24 * 90, description="lifetime of an API token in hours")
+    indexer_poll_seconds: float = Field(
+        0.3, gt=0, le=60, description="how often the indexer looks for new work in the outbox"
+    )
+
+    @field_validator("search_backend")
+    @classmethod
+    def _known_backend(cls, value: str) -> str:
+        if value not in SEARCH_BACKENDS:
+            raise ValueError(f"unknown search backend {value!r}; known: {', '.join(SEARCH_BACKENDS)}")
+        return value
+
+    @field_validator("archive_dir", "search_dir", "templates_dir", "trust_roots")
+    @classmethod
+    def _absolute(cls, value: Path | None) -> Path | None:
+        return value.expanduser().resolve() if value is not None else None
+
+    @property
+    def catalogue_url(self) -> str:
+        """The database URL in use: the configured one, or SQLite inside the archive dir."""
+        return self.database_url or f"sqlite:///{self.archive_dir / 'catalogue.sqlite3'}"
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 1024 * 1024
+
+    def resolved_secret_key(self) -> str:
+        """The configured secret, or one generated once and kept in ``archive_dir/secret_key``."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.archive_dir / "secret_key"
+        if not path.exists():
+            _write_once(path, secrets.token_urlsafe(48))
+        return path.read_text(encoding="ascii").strip()
+
+
+def _write_once(path: Path, text: str) -> None:
+    """Create ``path`` with ``text`` atomically; a concurrent creator's file wins."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+    temp.write_text(text, encoding="ascii")
+    temp.chmod(0o600)
+    try:
+        os.link(temp, path)
+    except FileExistsError:
+        pass
+    finally:
+        temp.unlink()
+
+
+def setting_names() -> list[str]:
+    """Every environment variable the service reads, in declaration order."""
+    return [f"DOCSERVICE_{name.upper()}" for name in Settings.model_fields]

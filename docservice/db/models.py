@@ -1,0 +1,342 @@
+"""Catalogue tables (SQLAlchemy 2). Alembic migrations in ``db/migrations`` create them.
+
+Organisations form a tree stored with a materialised ``path`` ("/1/4/9/"), so "this organisation and
+everything under it" is one indexed prefix comparison on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Clearance(enum.IntEnum):
+    """Confidentiality of a document and clearance of a user, in increasing order."""
+
+    thuong = 0
+    mat = 1
+    toi_mat = 2
+    tuyet_mat = 3
+
+    @property
+    def label(self) -> str:
+        return {0: "Thường", 1: "Mật", 2: "Tối mật", 3: "Tuyệt mật"}[self.value]
+
+
+class Role(enum.StrEnum):
+    admin = "admin"
+    secretary = "secretary"
+    archivist = "archivist"
+    reader = "reader"
+
+
+class OrgKind(enum.StrEnum):
+    chi_bo = "chi_bo"
+    dang_bo_bo_phan = "dang_bo_bo_phan"
+    dang_bo_co_so = "dang_bo_co_so"
+    dang_uy = "dang_uy"
+    huyen_uy = "huyen_uy"
+    tinh_uy = "tinh_uy"
+    trung_uong = "trung_uong"
+
+
+class MemberStatus(enum.StrEnum):
+    chinh_thuc = "chinh_thuc"
+    du_bi = "du_bi"
+    chuyen_di = "chuyen_di"
+    xoa_ten = "xoa_ten"
+    khai_tru = "khai_tru"
+    tu_tran = "tu_tran"
+
+
+class Temporary(enum.StrEnum):
+    den = "den"
+    di = "di"
+
+
+class Position(enum.StrEnum):
+    bi_thu = "bi_thu"
+    pho_bi_thu = "pho_bi_thu"
+    chi_uy_vien = "chi_uy_vien"
+    dang_vien = "dang_vien"
+
+
+class ClearanceType(TypeDecorator[Clearance]):
+    """Stores a ``Clearance`` as its small integer, so "at most my clearance" is ``<=``."""
+
+    impl = Integer
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> int | None:
+        return None if value is None else int(Clearance(value))
+
+    def process_result_value(self, value: Any, dialect: Any) -> Clearance | None:
+        return None if value is None else Clearance(value)
+
+
+def _str_enum(enum_cls: type[enum.StrEnum], length: int = 20) -> Any:
+    from sqlalchemy import Enum
+
+    return Enum(enum_cls, native_enum=False, length=length, validate_strings=True,
+                values_callable=lambda e: [m.value for m in e])
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """Timezone-aware UTC timestamps on both SQLite (which drops the zone) and PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the catalogue")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(self, value: Any, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Organization(Base):
+    __tablename__ = "organizations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)
+    path: Mapped[str] = mapped_column(String(255), index=True, default="")
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[OrgKind] = mapped_column(_str_enum(OrgKind))
+    name: Mapped[str] = mapped_column(String(255))
+    header_name: Mapped[str | None] = mapped_column(String(255))
+    superior_name: Mapped[str | None] = mapped_column(String(255))
+    abbreviation: Mapped[str] = mapped_column(String(32))
+    place: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_now)
+
+    terms: Mapped[list[Term]] = relationship(back_populates="organization", order_by="Term.start_date")
+
+    @property
+    def issuer_line(self) -> str:
+        """The issuing body as printed in a header: ``CHI BỘ KHU PHỐ 1``."""
+        return (self.header_name or self.name).upper()
+
+
+class Term(Base):
+    """A committee term (nhiệm kỳ): document numbers restart at 01 in each term."""
+
+    __tablename__ = "terms"
+    __table_args__ = (UniqueConstraint("organization_id", "start_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+
+    organization: Mapped[Organization] = relationship(back_populates="terms")
+
+
+class Member(Base):
+    __tablename__ = "members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    full_name: Mapped[str] = mapped_column(String(128))
+    gender: Mapped[str | None] = mapped_column(String(8))
+    birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    card_number: Mapped[str | None] = mapped_column(String(16), unique=True)
+    position: Mapped[Position] = mapped_column(_str_enum(Position), default=Position.dang_vien)
+    status: Mapped[MemberStatus] = mapped_column(_str_enum(MemberStatus))
+    exempted: Mapped[bool] = mapped_column(Boolean, default=False)
+    temporary: Mapped[Temporary | None] = mapped_column(_str_enum(Temporary, 8))
+    suspended: Mapped[bool] = mapped_column(Boolean, default=False)
+    admitted_on: Mapped[dt.date | None] = mapped_column(Date)
+    official_on: Mapped[dt.date | None] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_now)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str | None] = mapped_column(String(128))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(_str_enum(Role))
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    clearance: Mapped[Clearance] = mapped_column(ClearanceType(), default=Clearance.thuong)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_now)
+
+    organization: Mapped[Organization] = relationship()
+
+
+class ApiToken(Base):
+    """An API token; only its SHA-256 is kept."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_now)
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+
+    user: Mapped[User] = relationship()
+
+
+class NumberSequence(Base):
+    """Last number issued per issuing body × document type × term."""
+
+    __tablename__ = "number_sequences"
+    __table_args__ = (UniqueConstraint("organization_id", "doc_type", "term_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    doc_type: Mapped[str] = mapped_column(String(32))
+    term_id: Mapped[int] = mapped_column(ForeignKey("terms.id"))
+    last_value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Document(Base):
+    """A document generated from a template (its .docx and .pdf are blobs)."""
+
+    __tablename__ = "documents"
+    __table_args__ = (UniqueConstraint("organization_id", "doc_type", "term_id", "sequence"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template: Mapped[str] = mapped_column(String(64))
+    template_version: Mapped[str] = mapped_column(String(32))
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    doc_type: Mapped[str] = mapped_column(String(32))
+    term_id: Mapped[int] = mapped_column(ForeignKey("terms.id"))
+    sequence: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(Text)
+    date: Mapped[dt.date] = mapped_column(Date)
+    confidentiality: Mapped[Clearance] = mapped_column(ClearanceType(), default=Clearance.thuong)
+    profile: Mapped[str] = mapped_column(String(32))
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON)
+    docx_sha256: Mapped[str] = mapped_column(String(64))
+    pdf_sha256: Mapped[str] = mapped_column(String(64))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_now)
+
+    organization: Mapped[Organization] = relationship()
+
+
+class Record(Base):
+    """An archived file with its metadata; the file is a blob addressed by ``sha256``."""
+
+    __tablename__ = "records"
+    __table_args__ = (Index("ix_records_sha256", "sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(BigInteger)
+    pages: Mapped[int] = mapped_column(Integer)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    doc_type: Mapped[str] = mapped_column(String(32))
+    number: Mapped[str | None] = mapped_column(String(64))
+    number_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    title: Mapped[str] = mapped_column(Text)
+    signer: Mapped[str | None] = mapped_column(String(128))
+    confidentiality: Mapped[Clearance] = mapped_column(ClearanceType(), default=Clearance.thuong)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    text_source: Mapped[str] = mapped_column(String(24))
+    text: Mapped[str] = mapped_column(Text, default="")
+    signatures: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    warnings: Mapped[list[str]] = mapped_column(JSON, default=list)
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("records.id"))
+    superseded: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_now)
+
+    organization: Mapped[Organization] = relationship()
+
+
+class OutboxEntry(Base):
+    """Work for the indexer, written in the same transaction as the change it reports."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity: Mapped[str] = mapped_column(String(16))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_now)
+    processed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), index=True)
+
+
+class Job(Base):
+    """A background job (imports, batch generation) run by the job worker."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int | None] = mapped_column(Integer)
+    report: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_now)
+    started_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+
+
+class AuditEvent(Base):
+    """One entry of the append-only audit chain: ``hash`` covers the event and ``prev_hash``."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_now)
+    username: Mapped[str | None] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(48))
+    object_type: Mapped[str | None] = mapped_column(String(32))
+    object_id: Mapped[str | None] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(16))
+    remote_addr: Mapped[str | None] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)

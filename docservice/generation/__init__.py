@@ -1,0 +1,1 @@
+"""Document generation: template catalogue + manifests, docxtpl rendering, DOCX→PDF."""

@@ -1,0 +1,93 @@
+"""Template manifests: the fields a template takes, with Vietnamese labels and help.
+
+A manifest (``templates_docx/<key>/manifest.json``) declares each field's type, whether it is
+required, its label, help and limits. From it a pydantic model is built to validate requests and
+to publish the fields as JSON Schema (``GET /api/v1/templates``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
+
+
+class FieldType(StrEnum):
+    text = "text"  # one line
+    paragraphs = "paragraphs"  # multi-line; each non-empty line is one paragraph
+    list = "list"  # list of one-line items
+    date = "date"
+    choice = "choice"
+    integer = "integer"
+
+
+class FieldSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    type: FieldType
+    label: str
+    help: str = ""
+    required: bool = False
+    default: Any = None
+    max_length: int = 2000
+    min_items: int = 0
+    max_items: int = 100
+    choices: tuple[str, ...] = ()
+
+
+class Manifest(BaseModel):
+    """A template's identity and fields."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    key: str
+    title: str
+    doc_type: str
+    version: str
+    issuer_kinds: tuple[str, ...]
+    title_prefix: str
+    title_field: str
+    fields: dict[str, FieldSpec]
+
+    @classmethod
+    def load(cls, path: Path) -> Manifest:
+        return cls.model_validate(json.loads(path.read_text(encoding="utf-8")))
+
+
+_Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def _annotation(spec: FieldSpec) -> Any:
+    line = Annotated[_Line, StringConstraints(max_length=spec.max_length)]
+    if spec.type is FieldType.text:
+        return line
+    if spec.type is FieldType.paragraphs:
+        return Annotated[_Line, StringConstraints(max_length=spec.max_length)]
+    if spec.type is FieldType.list:
+        return Annotated[list[Annotated[_Line, StringConstraints(max_length=500)]],
+                         Field(min_length=spec.min_items, max_length=spec.max_items)]
+    if spec.type is FieldType.date:
+        return dt.date
+    if spec.type is FieldType.choice:
+        return Literal[spec.choices]
+    return int
+
+
+def fields_model(manifest: Manifest) -> type[BaseModel]:
+    """A pydantic model validating a request's ``fields`` against the manifest."""
+    definitions: dict[str, Any] = {}
+    for name, spec in manifest.fields.items():
+        info = Field(title=spec.label, description=spec.help or None)
+        annotation = _annotation(spec)
+        if spec.required:
+            definitions[name] = (annotation, info)
+        else:
+            default = spec.default
+            info = Field(default=default, title=spec.label, description=spec.help or None)
+            definitions[name] = (annotation | None, info)
+    model_name = "Fields_" + manifest.key.replace("-", "_")
+    return create_model(model_name, __config__=ConfigDict(extra="forbid"), **definitions)

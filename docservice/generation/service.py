@@ -1,0 +1,145 @@
+"""Generate a numbered document from a template: validate → number → render → PDF → store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from docservice.archive.blobs import BlobStore
+from docservice.db import Catalogue
+from docservice.db.models import Clearance, Document, Organization
+from docservice.errors import RuleViolation
+from docservice.generation.catalogue import Template, TemplateCatalogue
+from docservice.generation.convert import PdfConverter
+from docservice.generation.manifest import FieldType
+from docservice.generation.render import render_docx
+from docservice.numbering import allocate_number
+from docservice.registry.organizations import term_on
+from docservice.rules import RuleProfile, profile_for
+from docservice.security import policy
+from docservice.security.audit import append_event
+from docservice.text import normalize
+from docservice.validation import validation_failed
+
+# Values every template may use besides its own fields, and the fields they are built from.
+STANDARD_NAMES = frozenset({"header", "doc_type_name", "resolves_line", "archive_line", "signature"})
+STANDARD_INPUTS = frozenset({"date", "signer_name", "signer_title"})
+
+
+@dataclass(frozen=True)
+class GenerationRequest:
+    template: str
+    organization_id: int
+    fields: dict[str, Any]
+    confidentiality: Clearance = Clearance.thuong
+
+
+def _superior_body(session: Any, org: Organization) -> str:
+    parent = session.get(Organization, org.parent_id) if org.parent_id else None
+    return (parent.header_name or parent.name) if parent else (org.superior_name or "Cấp ủy cấp trên")
+
+
+def _with_defaults(template: Template, raw: dict[str, Any], superior_body: str) -> dict[str, Any]:
+    values = dict(raw)
+    for name, spec in template.manifest.fields.items():
+        if name not in values and spec.default is not None:
+            default = spec.default
+            if isinstance(default, list):
+                default = [item.format(superior_body=superior_body) for item in default]
+            elif isinstance(default, str):
+                default = default.format(superior_body=superior_body)
+            values[name] = default
+    return values
+
+
+def validate_fields(template: Template, raw: dict[str, Any], superior_body: str) -> BaseModel:
+    """The request's fields checked against the manifest; ``ValidationFailed`` per field."""
+    try:
+        return template.fields_model.model_validate(_with_defaults(template, raw, superior_body))
+    except ValidationError as exc:
+        raise validation_failed(exc, prefix="fields") from exc
+
+
+def _field_values(template: Template, fields: BaseModel) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name, spec in template.manifest.fields.items():
+        value = getattr(fields, name)
+        if isinstance(value, str):
+            value = normalize(value)
+        elif isinstance(value, list):
+            value = [normalize(item) for item in value]
+        if spec.type is FieldType.paragraphs:
+            value = [line.strip() for line in (value or "").splitlines() if line.strip()]
+        values[name] = value
+    return values
+
+
+def build_context(
+    template: Template, fields: BaseModel, org: Organization, number: str, profile: RuleProfile,
+) -> dict[str, Any]:
+    """Everything the .docx needs: the fields plus header, title and signature by the profile."""
+    values = _field_values(template, fields)
+    doc_type = profile.doc_types[template.manifest.doc_type]
+    return {
+        **{k: v for k, v in values.items() if k not in STANDARD_INPUTS},
+        "header": {
+            "title": profile.header_title,
+            "superior": (org.superior_name or "").upper(),
+            "issuer": org.issuer_line,
+            "number_line": profile.number_line(number),
+            "place_date": profile.place_date_line(org.place or "", fields.date),
+        },
+        "doc_type_name": doc_type.name.upper(),
+        "resolves_line": f"{org.issuer_line} QUYẾT NGHỊ:",
+        "archive_line": profile.archive_text(org.kind.value),
+        "signature": {
+            "authority": profile.authority_line(org.kind.value),
+            "title": values.get("signer_title") or "",
+            "name": values.get("signer_name") or "",
+        },
+    }
+
+
+def _check_issuer(template: Template, org: Organization) -> None:
+    if org.kind.value not in template.manifest.issuer_kinds:
+        raise RuleViolation(
+            f"Mẫu “{template.manifest.title}” không dành cho {org.name}.",
+            errors={"organization_id": "Loại tổ chức này không ban hành mẫu văn bản này."},
+        )
+
+
+def generate_document(
+    request: GenerationRequest, principal: policy.Principal, *, catalogue: Catalogue,
+    blobs: BlobStore, converter: PdfConverter, templates: TemplateCatalogue,
+) -> Document:
+    """Allocate the number and store the document in one transaction; nothing stays on failure."""
+    policy.require(principal, "document.create")
+    policy.check_clearance(principal, request.confidentiality)
+    template = templates.get(request.template)
+    with catalogue.session() as session:
+        org = policy.get_organization(session, request.organization_id, principal)
+        _check_issuer(template, org)
+        fields = validate_fields(template, request.fields, _superior_body(session, org))
+        profile = profile_for(fields.date)
+        doc_type = template.manifest.doc_type
+        term = term_on(session, org, fields.date)
+        sequence = allocate_number(session, organization_id=org.id, doc_type=doc_type, term_id=term.id)
+        number = profile.format_number(sequence, doc_type, org.abbreviation)
+        docx = render_docx(template.docx_path, build_context(template, fields, org, number, profile))
+        pdf = converter.convert(docx)
+        document = Document(
+            template=template.key, template_version=template.manifest.version, organization_id=org.id,
+            doc_type=doc_type, term_id=term.id, sequence=sequence, number=number,
+            title=f"{template.manifest.title_prefix} {getattr(fields, template.manifest.title_field)}",
+            date=fields.date, confidentiality=request.confidentiality, profile=profile.key,
+            fields=fields.model_dump(mode="json"), docx_sha256=blobs.put_bytes(docx)[0],
+            pdf_sha256=blobs.put_bytes(pdf)[0], created_by=principal.user_id,
+        )
+        session.add(document)
+        session.flush()
+        append_event(session, username=principal.username, action="document.create",
+                     object_type="document", object_id=document.id)
+        document.organization = org
+    return document

@@ -1,0 +1,1 @@
+"""Background jobs kept in the catalogue and run by the job worker."""

@@ -1,0 +1,1 @@
+"""Organisations (tree, terms, codes), members and users."""

@@ -1,0 +1,67 @@
+"""Organisations: a tree with terms (nhiệm kỳ) that scope document numbering."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from docservice.db.models import Organization, OrgKind, Term
+from docservice.errors import RuleViolation
+from docservice.rules import current_profile
+
+
+def create_organization(
+    session: Session, *, code: str, kind: OrgKind, name: str, parent: Organization | None = None,
+    header_name: str | None = None, superior_name: str | None = None,
+    abbreviation: str | None = None, place: str | None = None,
+) -> Organization:
+    """Add an organisation under ``parent``; the abbreviation defaults from the rule profile."""
+    org = Organization(
+        code=code, kind=kind, name=name, parent_id=parent.id if parent else None,
+        header_name=header_name, superior_name=superior_name, place=place,
+        abbreviation=abbreviation or current_profile().issuer_abbreviations[kind.value],
+    )
+    session.add(org)
+    session.flush()
+    org.path = f"{parent.path if parent else '/'}{org.id}/"
+    return org
+
+
+def add_term(
+    session: Session, org: Organization, *, name: str, start: dt.date, end: dt.date | None = None
+) -> Term:
+    term = Term(organization_id=org.id, name=name, start_date=start, end_date=end)
+    session.add(term)
+    session.flush()
+    return term
+
+
+def term_on(session: Session, org: Organization, day: dt.date) -> Term:
+    """The organisation's term covering ``day``; ``RuleViolation`` when none does."""
+    term = session.scalar(
+        select(Term).where(
+            Term.organization_id == org.id,
+            Term.start_date <= day,
+            or_(Term.end_date.is_(None), and_(Term.end_date >= day)),
+        ).order_by(Term.start_date.desc()).limit(1)
+    )
+    if term is None:
+        raise RuleViolation(
+            f"{org.name} chưa có nhiệm kỳ nào bao gồm ngày {day:%d/%m/%Y}; "
+            "số văn bản được đánh theo nhiệm kỳ nên cần khai báo nhiệm kỳ trước.",
+            errors={"fields.date": "Ngày này không thuộc nhiệm kỳ nào của tổ chức."},
+        )
+    return term
+
+
+def by_code(session: Session, code: str) -> Organization | None:
+    return session.scalar(select(Organization).where(Organization.code == code))
+
+
+def root(session: Session) -> Organization | None:
+    """The top organisation of the installation (the first one without a parent)."""
+    return session.scalar(
+        select(Organization).where(Organization.parent_id.is_(None)).order_by(Organization.id).limit(1)
+    )

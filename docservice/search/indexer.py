@@ -1,0 +1,114 @@
+"""The indexer: drains the outbox into the search index, and rebuilds it from the archive.
+
+It is the index's only writer. Each pass takes a batch of unprocessed outbox entries, writes the
+current state of their records to the index, then marks the entries done; a crash between the two
+only repeats idempotent upserts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable, Iterator
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from docservice.db import Catalogue
+from docservice.db.models import Organization, OutboxEntry, Record
+from docservice.search.interface import IndexedRecord, SearchIndex
+
+log = logging.getLogger(__name__)
+BATCH = 200
+
+
+def _ancestors(path: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in path.strip("/").split("/") if part)
+
+
+def indexed_record(record: Record, org_path: str) -> IndexedRecord:
+    return IndexedRecord(
+        id=record.id, number=record.number, number_key=record.number_key, title=record.title,
+        text=record.text, doc_type=record.doc_type, date=record.date,
+        organization_id=record.organization_id, organization_ancestors=_ancestors(org_path),
+        confidentiality=int(record.confidentiality), superseded=record.superseded,
+    )
+
+
+def _load(session: Session, record_ids: list[int]) -> dict[int, IndexedRecord]:
+    rows = session.execute(
+        select(Record, Organization.path).join(Organization).where(Record.id.in_(record_ids))
+    )
+    return {record.id: indexed_record(record, path) for record, path in rows}
+
+
+def drain_once(catalogue: Catalogue, search_index: SearchIndex, *, batch: int = BATCH) -> int:
+    """Index one batch of outbox entries; return how many entries were processed."""
+    with catalogue.reader() as session:
+        entries = list(session.execute(
+            select(OutboxEntry.id, OutboxEntry.entity_id).where(OutboxEntry.processed_at.is_(None),
+                                                               OutboxEntry.entity == "record")
+            .order_by(OutboxEntry.id).limit(batch)
+        ))
+        if not entries:
+            return 0
+        wanted = sorted({entity_id for _, entity_id in entries})
+        present = _load(session, wanted)
+    if present:
+        search_index.upsert(list(present.values()))
+    gone = [record_id for record_id in wanted if record_id not in present]
+    if gone:
+        search_index.delete(gone)
+    with catalogue.session() as session:
+        session.execute(update(OutboxEntry).where(OutboxEntry.id.in_([e for e, _ in entries]))
+                        .values(processed_at=dt.datetime.now(dt.UTC)))
+    return len(entries)
+
+
+def run_forever(catalogue: Catalogue, search_index: SearchIndex, *, poll_seconds: float,
+                should_stop: Callable[[], bool] = lambda: False) -> None:
+    """Drain the outbox until ``should_stop()``; sleep ``poll_seconds`` when there is no work."""
+    while not should_stop():
+        try:
+            if drain_once(catalogue, search_index):
+                continue
+        except Exception:  # the indexer must outlive one bad batch; it retries the same batch
+            log.exception("indexer pass failed; retrying")
+        time.sleep(poll_seconds)
+
+
+def _all_records(catalogue: Catalogue, batch: int) -> Iterator[list[IndexedRecord]]:
+    last_id = 0
+    while True:
+        with catalogue.reader() as session:
+            rows = list(session.execute(
+                select(Record, Organization.path).join(Organization).where(Record.id > last_id)
+                .order_by(Record.id).limit(batch)
+            ))
+        if not rows:
+            return
+        last_id = rows[-1][0].id
+        yield [indexed_record(record, path) for record, path in rows]
+
+
+def count_records(catalogue: Catalogue) -> int:
+    with catalogue.reader() as session:
+        return session.scalar(select(func.count(Record.id))) or 0
+
+
+def rebuild(catalogue: Catalogue, search_index: SearchIndex, *,
+            progress: Callable[[int], None] = lambda n: None, batch: int = 500) -> int:
+    """Empty the index and index every record again; pending outbox entries become done."""
+    started = dt.datetime.now(dt.UTC)
+    search_index.clear()
+    total = 0
+    for records in _all_records(catalogue, batch):
+        search_index.upsert(records)
+        total += len(records)
+        progress(len(records))
+    with catalogue.session() as session:
+        session.execute(update(OutboxEntry).where(OutboxEntry.processed_at.is_(None),
+                                                  OutboxEntry.created_at <= started)
+                        .values(processed_at=dt.datetime.now(dt.UTC)))
+    return total

@@ -1,0 +1,66 @@
+"""Search as the API offers it: parse, trim by scope and clearance, fetch hit metadata."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from docservice.db import Catalogue
+from docservice.db.models import Organization, Record
+from docservice.search.interface import SearchIndex, SearchRequest, Visibility
+from docservice.security import policy
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    total: int
+    page: int
+    per_page: int
+    hits: list[dict[str, Any]]
+    facets: dict[str, list[dict[str, Any]]]
+
+
+def _hit(record: Record, score: float, snippet: str) -> dict[str, Any]:
+    return {
+        "id": record.id, "number": record.number, "title": record.title, "doc_type": record.doc_type,
+        "date": record.date, "organization": {"id": record.organization.id, "name": record.organization.name},
+        "score": round(score, 4), "snippet": snippet,
+    }
+
+
+def _facets(raw: dict[str, dict[str, int]], org_names: dict[int, str]) -> dict[str, list[dict[str, Any]]]:
+    def ordered(counts: dict[str, int]) -> list[tuple[str, int]]:
+        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+    return {
+        "doc_type": [{"value": k, "count": n} for k, n in ordered(raw.get("doc_type", {}))],
+        "year": [{"value": int(k), "count": n} for k, n in ordered(raw.get("year", {}))],
+        "organization": [{"id": int(k), "name": org_names.get(int(k), ""), "count": n}
+                         for k, n in ordered(raw.get("organization", {}))],
+    }
+
+
+def search_records(
+    request: SearchRequest, principal: policy.Principal, *, catalogue: Catalogue, index: SearchIndex,
+) -> SearchPage:
+    """One page of hits and facets, limited to what ``principal`` may see.
+
+    An ``organization_id`` outside the caller's scope is ``NotFound``. Hits are re-read from the
+    catalogue through the visibility policy as well, so a stale index entry can never show a
+    record the caller may not see.
+    """
+    policy.require(principal, "search")
+    with catalogue.reader() as session:
+        if request.organization_id is not None:
+            policy.get_organization(session, request.organization_id, principal)
+        visibility = Visibility(principal.scope_org_id, int(principal.clearance))
+        result = index.search(request, visibility)
+        ids = [hit.id for hit in result.hits]
+        records = {r.id: r for r in session.scalars(policy.visible(Record, principal).where(Record.id.in_(ids)))}
+        org_ids = [int(k) for k in result.facets.get("organization", {})]
+        names = dict(session.execute(
+            policy.visible_organizations(principal).where(Organization.id.in_(org_ids))
+            .with_only_columns(Organization.id, Organization.name)
+        ).tuples().all())
+        hits = [_hit(records[h.id], h.score, h.snippet) for h in result.hits if h.id in records]
+    return SearchPage(result.total, request.page, request.per_page, hits, _facets(result.facets, names))

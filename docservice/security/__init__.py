@@ -1,0 +1,1 @@
+"""Authentication, roles, organisation scope, clearance and the audit chain."""

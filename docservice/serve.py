@@ -1,0 +1,88 @@
+"""``docservice serve``: gunicorn web workers, one indexer and one job worker, supervised.
+
+Each part runs as a child process. A child that exits is restarted (with a growing pause if it
+keeps failing); SIGTERM or Ctrl-C stops them all and waits for them.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+
+import click
+
+RESTART_PAUSE_MAX = 30.0
+
+
+@dataclass
+class Child:
+    name: str
+    command: list[str]
+    process: subprocess.Popen[bytes] | None = None
+    failures: int = 0
+    started_at: float = field(default=0.0)
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(self.command)
+        self.started_at = time.monotonic()
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+
+    def wait(self, timeout: float) -> None:
+        if self.process is None:
+            return
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def children(host: str, port: int, workers: int) -> list[Child]:
+    python = sys.executable
+    return [
+        Child("web", [python, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers),
+                      "--timeout", "180", "--graceful-timeout", "20", "--access-logfile", "-",
+                      "docservice.wsgi:app"]),
+        Child("indexer", [python, "-m", "docservice.cli", "indexer"]),
+        Child("worker", [python, "-m", "docservice.cli", "worker"]),
+    ]
+
+
+def supervise(parts: list[Child]) -> None:
+    """Run ``parts`` until a signal arrives; restart any that exits meanwhile."""
+    stopping = False
+
+    def request_stop(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    for part in parts:
+        part.start()
+    while not stopping:
+        time.sleep(0.5)
+        for part in parts:
+            if stopping or part.process is None or part.process.poll() is None:
+                continue
+            _restart(part)
+    for part in parts:
+        part.stop()
+    for part in parts:
+        part.wait(timeout=25)
+
+
+def _restart(part: Child) -> None:
+    ran_for = time.monotonic() - part.started_at
+    part.failures = 0 if ran_for > 60 else part.failures + 1
+    pause = min(RESTART_PAUSE_MAX, 0.5 * 2 ** part.failures)
+    code = part.process.returncode if part.process else None
+    click.echo(f"docservice: {part.name} exited ({code}); restarting in {pause:.1f} s", err=True)
+    time.sleep(pause)
+    part.start()

@@ -1,0 +1,42 @@
+"""The engines one application (or one command) works with, built from the settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from docservice.archive.blobs import BlobStore, FilesystemBlobStore
+from docservice.config import Settings
+from docservice.db import Catalogue
+from docservice.generation.catalogue import TemplateCatalogue
+from docservice.generation.convert import LibreOfficeConverter, PdfConverter
+from docservice.search.interface import SearchIndex
+from docservice.search.whoosh_index import WhooshIndex
+
+
+@dataclass
+class Services:
+    settings: Settings
+    catalogue: Catalogue
+    blobs: BlobStore
+    templates: TemplateCatalogue
+    converter: PdfConverter
+    search_index: SearchIndex
+
+    @classmethod
+    def build(cls, settings: Settings) -> Services:
+        """Engines chosen by configuration; nothing is created on disk but the data dirs."""
+        settings.archive_dir.mkdir(parents=True, exist_ok=True)
+        return cls(
+            settings=settings,
+            catalogue=Catalogue(settings.catalogue_url),
+            blobs=FilesystemBlobStore(settings.archive_dir / "files"),
+            templates=TemplateCatalogue(settings.templates_dir),
+            converter=LibreOfficeConverter(soffice=settings.soffice, timeout=settings.convert_timeout),
+            search_index=WhooshIndex(settings.search_dir),
+        )
+
+    @property
+    def upload_dir(self):
+        path = self.settings.archive_dir / "tmp"
+        path.mkdir(parents=True, exist_ok=True)
+        return path

@@ -1,0 +1,91 @@
+"""Vietnamese normalisation shared by indexing and querying.
+
+- ``normalize``: NFC, the form every stored and compared text takes.
+- ``normalize_word``: lower case and one tone placement, so ``hoà``/``hòa`` and ``thuỷ``/``thủy``
+  are the same word (the "exact" form used to rank diacritic queries first).
+- ``fold``: all marks removed and đ→d (the form a query typed without diacritics matches).
+- ``number_key``: a document number reduced to what survives any separator or line break.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+WORD_RE = re.compile(r"\w+", re.UNICODE)
+
+# Old-style placement puts the mark on the second vowel of an open "oa", "oe", "uy" syllable
+# (hoà, khoẻ, thuỷ); the new style puts it on the first (hòa, khỏe, thủy). Both are in use and
+# in historical records; the index keeps one: the new style.
+_TONES = {"\u0300", "\u0301", "\u0309", "\u0303", "\u0323"}  # huyền, sắc, hỏi, ngã, nặng
+_OLD_STYLE_END = re.compile("(?<!q)(o(?=[ae])|u(?=y))([aey])([\u0300\u0301\u0309\u0303\u0323])$")
+
+
+def normalize(text: str) -> str:
+    """NFC form of ``text``; every text the service stores or compares goes through here."""
+    return unicodedata.normalize("NFC", text)
+
+
+def _move_tone_to_first_vowel(decomposed: str) -> str:
+    return _OLD_STYLE_END.sub(lambda m: m.group(1) + m.group(3) + m.group(2), decomposed)
+
+
+def _number_word(word: str) -> str | None:
+    return (word.lstrip("0") or "0") if word.isdigit() else None
+
+
+def normalize_word(word: str) -> str:
+    """Lower-cased NFC word with the tone mark placed the new way (``hoà`` → ``hòa``).
+
+    A number loses its leading zeros, so "tháng 02" and "tháng 2" are the same words.
+    """
+    if (number := _number_word(word)) is not None:
+        return number
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    if decomposed[-1:] in _TONES:
+        decomposed = _move_tone_to_first_vowel(decomposed)
+    return unicodedata.normalize("NFC", decomposed)
+
+
+def fold(text: str) -> str:
+    """Lower case without any Vietnamese mark, đ→d: ``Đảng viên`` → ``dang vien``."""
+    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d").replace("Đ", "d"))
+    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+
+
+def fold_word(word: str) -> str:
+    """The folded form of one word, numbers without leading zeros (``Đảng`` → ``dang``)."""
+    number = _number_word(word)
+    return number if number is not None else fold(word)
+
+
+def has_marks(word: str) -> bool:
+    """Whether ``word`` carries any diacritic (including đ), i.e. folding changes it."""
+    return fold(word) != word.lower()
+
+
+def tokens(text: str) -> list[tuple[str, int, int]]:
+    """Words of ``text`` (already NFC) with their start and end offsets."""
+    return [(m.group(0), m.start(), m.end()) for m in WORD_RE.finditer(text)]
+
+
+_NUMBER_PARTS = re.compile(r"[0-9]+|[a-z]+")
+
+
+def number_parts(number: str) -> list[str]:
+    """The sequence number and symbol parts of a document number: ``Số 05-NQ/CB`` → 5, nq, cb."""
+    folded = fold(normalize(number)).strip()
+    folded = re.sub(r"^so\b[:.]?\s*", "", folded)
+    parts = _NUMBER_PARTS.findall(folded)
+    if parts and parts[0].isdigit():
+        parts[0] = parts[0].lstrip("0") or "0"
+    return parts
+
+
+def number_key(number: str) -> str:
+    """Separator-agnostic key of a document number: ``Số 05-NQ/CB``, ``5 NQ CB`` → ``5nqcb``.
+
+    A leading "số" is dropped, marks are folded, separators removed and leading zeros of the
+    sequence number stripped, so a number that pdftotext joined at a line end still matches.
+    """
+    return "".join(number_parts(number))

@@ -1,0 +1,60 @@
+"""Pydantic validation errors → one ``ValidationFailed`` with a Vietnamese message per field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from docservice.errors import ValidationFailed
+
+_MESSAGES = {
+    "missing": "Trường này là bắt buộc.",
+    "extra_forbidden": "Trường này không được hỗ trợ.",
+    "string_type": "Phải là chuỗi ký tự.",
+    "string_too_short": "Không được để trống.",
+    "string_too_long": "Dài quá {max_length} ký tự.",
+    "too_short": "Cần ít nhất {min_length} mục.",
+    "too_long": "Nhiều nhất {max_length} mục.",
+    "list_type": "Phải là một danh sách.",
+    "int_parsing": "Phải là số nguyên.",
+    "int_type": "Phải là số nguyên.",
+    "int_from_float": "Phải là số nguyên.",
+    "greater_than_equal": "Phải lớn hơn hoặc bằng {ge}.",
+    "less_than_equal": "Phải nhỏ hơn hoặc bằng {le}.",
+    "greater_than": "Phải lớn hơn {gt}.",
+    "date_parsing": "Ngày không hợp lệ (dạng YYYY-MM-DD).",
+    "date_from_datetime_parsing": "Ngày không hợp lệ (dạng YYYY-MM-DD).",
+    "date_type": "Ngày không hợp lệ (dạng YYYY-MM-DD).",
+    "date_from_datetime_inexact": "Chỉ ghi ngày, không ghi giờ.",
+    "literal_error": "Giá trị phải là một trong: {expected}.",
+    "enum": "Giá trị phải là một trong: {expected}.",
+    "bool_parsing": "Phải là true hoặc false.",
+    "bool_type": "Phải là true hoặc false.",
+    "dict_type": "Phải là một đối tượng JSON.",
+    "model_type": "Phải là một đối tượng JSON.",
+    "json_invalid": "JSON không hợp lệ.",
+    "value_error": "Giá trị không hợp lệ.",
+}
+
+
+def vietnamese_message(error: dict[str, Any]) -> str:
+    template = _MESSAGES.get(error["type"], "Giá trị không hợp lệ.")
+    try:
+        return template.format(**(error.get("ctx") or {}))
+    except (KeyError, IndexError):
+        return "Giá trị không hợp lệ."
+
+
+def field_errors(exc: ValidationError, prefix: str = "") -> dict[str, str]:
+    """``{"fields.subject": "Trường này là bắt buộc.", …}`` (first message per field)."""
+    errors: dict[str, str] = {}
+    for error in exc.errors(include_url=False):
+        path = ".".join(str(part) for part in (prefix, *error["loc"]) if part != "")
+        errors.setdefault(path or "body", vietnamese_message(error))
+    return errors
+
+
+def validation_failed(exc: ValidationError, prefix: str = "") -> ValidationFailed:
+    errors = field_errors(exc, prefix)
+    return ValidationFailed(f"Dữ liệu không hợp lệ ở {len(errors)} trường.", errors=errors)
