@@ -40,13 +40,18 @@ def make_validation_problem(exc: ValidationError) -> Response:
 
 def _http_error(exc: HTTPException) -> Response:
     if exc.code == 413:
-        return problem_response(errors.PayloadTooLarge(
-            f"Tệp tải lên vượt quá giới hạn {request.max_content_length // (1024 * 1024)} MB."
-            if request.max_content_length else None))
+        return problem_response(errors.PayloadTooLarge(_size_limit_detail(request.max_content_length)))
     if exc.response is not None and exc.response.mimetype == errors.PROBLEM_CONTENT_TYPE:
         return exc.response  # already a problem body (validation errors are aborted with one)
     error_class = _HTTP_ERRORS.get(exc.code or 500, errors.InternalError)
     return problem_response(error_class())
+
+
+def _size_limit_detail(limit: int | None) -> str | None:
+    if not limit:
+        return None
+    size = f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
+    return f"Tệp tải lên vượt quá giới hạn {size}; tệp không được lưu."
 
 
 def _unexpected(exc: Exception) -> Response:

@@ -31,6 +31,7 @@ class ParsedQuery:
     words: tuple[str, ...] = ()
     phrases: tuple[tuple[str, ...], ...] = ()
     excluded: tuple[str, ...] = ()
+    excluded_phrases: tuple[tuple[str, ...], ...] = ()
     numbers: tuple[tuple[str, ...], ...] = ()  # parts of each number: ("21", "nq", "tw")
 
     @property
@@ -60,10 +61,12 @@ def parse_query(q: str) -> ParsedQuery:
     text = normalize(q or "").strip()
     if len(text) > MAX_QUERY_CHARS:
         raise InvalidQuery(f"Câu tìm kiếm dài quá {MAX_QUERY_CHARS} ký tự.")
-    phrases, excluded = [], []
+    phrases, excluded, excluded_phrases = [], [], []
     for minus, body in _PHRASE.findall(text):
         words = _words(body)
-        if minus:
+        if minus and len(words) > 1:
+            excluded_phrases.append(tuple(words))
+        elif minus:
             excluded.extend(words)
         elif len(words) == 1:
             text += f" {words[0]}"
@@ -77,9 +80,11 @@ def parse_query(q: str) -> ParsedQuery:
             excluded.extend(_words(part[1:]))
         else:
             words.extend(_words(part))
-    parsed = ParsedQuery(tuple(dict.fromkeys(words)), tuple(phrases), tuple(excluded), tuple(numbers))
-    if len(parsed.words) + sum(map(len, parsed.phrases)) + len(parsed.excluded) > MAX_TERMS:
+    parsed = ParsedQuery(tuple(dict.fromkeys(words)), tuple(phrases), tuple(excluded),
+                         tuple(excluded_phrases), tuple(numbers))
+    counted = (*parsed.words, *parsed.excluded, *parsed.phrases, *parsed.excluded_phrases)
+    if sum(len(item) if isinstance(item, tuple) else 1 for item in counted) > MAX_TERMS:
         raise InvalidQuery(f"Câu tìm kiếm có quá nhiều từ (tối đa {MAX_TERMS}).")
-    if parsed.is_empty and parsed.excluded:
+    if parsed.is_empty and (parsed.excluded or parsed.excluded_phrases):
         raise InvalidQuery("Cần ít nhất một từ để tìm, không chỉ các từ loại trừ.")
     return parsed

@@ -61,6 +61,6 @@ def search_records(
         names = dict(session.execute(
             policy.visible_organizations(principal).where(Organization.id.in_(org_ids))
             .with_only_columns(Organization.id, Organization.name)
-        ).tuples().all())
+        ).all())
         hits = [_hit(records[h.id], h.score, h.snippet) for h in result.hits if h.id in records]
     return SearchPage(result.total, request.page, request.per_page, hits, _facets(result.facets, names))

@@ -91,11 +91,12 @@ def _word_query(word: str) -> Query:
     return folded
 
 
-def _phrase_query(words: tuple[str, ...]) -> Query:
+def _phrase_query(words: tuple[str, ...], *, exact_only: bool = False) -> Query:
+    """The phrase in order; typed with diacritics it ranks (or, to exclude, matches) the exact form."""
     folded = Phrase("folded", [fold_word(w) for w in words])
     if any(has_marks(w) for w in words):
         exact = Phrase("exact", [normalize_word(w) for w in words], boost=EXACT_BOOST)
-        return Or([exact, folded])
+        return exact if exact_only else Or([exact, folded])
     return folded
 
 
@@ -111,6 +112,7 @@ def text_query(parsed: ParsedQuery) -> Query:
     query: Query = And(required) if required else Every()
     excluded = [Term("exact", normalize_word(w)) if has_marks(w) else Term("folded", fold_word(w))
                 for w in parsed.excluded]
+    excluded += [_phrase_query(p, exact_only=True) for p in parsed.excluded_phrases]
     return AndNot(query, Or(excluded)) if excluded else query
 
 

@@ -1,0 +1,137 @@
+"""Shared fixtures: a catalogue on SQLite and (when configured) PostgreSQL, an app, a world."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from docservice import create_app
+from docservice.config import Settings
+from docservice.db import Catalogue
+from docservice.db.migrate import upgrade
+from tests.builders import PASSWORD, World, build_world
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATES = ROOT / "templates_docx"
+PG_ENV = "DOCSERVICE_TEST_DATABASE_URL"
+
+
+def _pg_admin_url() -> str | None:
+    return os.environ.get(PG_ENV) or None
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("postgres") and not _pg_admin_url():
+        message = f"{PG_ENV} is not set: PostgreSQL tests skipped"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}, but they are mandatory in CI")
+        pytest.skip(message)
+
+
+def _admin_engine():
+    return create_engine(_pg_admin_url(), isolation_level="AUTOCOMMIT")
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[str]:
+    """A migrated PostgreSQL database that each test copies (CREATE DATABASE … TEMPLATE)."""
+    name = f"docservice_tpl_{uuid.uuid4().hex[:10]}"
+    admin = _admin_engine()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    catalogue = Catalogue(make_url(_pg_admin_url()).set(database=name).render_as_string(hide_password=False))
+    upgrade(catalogue.engine)
+    catalogue.dispose()
+    yield name
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite-template") / "catalogue.sqlite3"
+    catalogue = Catalogue(f"sqlite:///{path}")
+    upgrade(catalogue.engine)
+    catalogue.dispose()
+    return path
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str | None]:
+    """``None`` (SQLite in the archive dir, migrated) or the URL of a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        archive = tmp_path / "archive"
+        archive.mkdir()
+        shutil.copy(request.getfixturevalue("sqlite_template"), archive / "catalogue.sqlite3")
+        yield None
+        return
+    template = request.getfixturevalue("pg_template")
+    name = f"docservice_t_{uuid.uuid4().hex[:12]}"
+    admin = _admin_engine()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    yield make_url(_pg_admin_url()).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str | None) -> Settings:
+    return Settings(
+        archive_dir=tmp_path / "archive", search_dir=tmp_path / "search", templates_dir=TEMPLATES,
+        database_url=database_url, secret_key="test-secret-key", test_database_url=None,
+    )
+
+
+class BufferedClient(FlaskClient):
+    """Reads every response whole and closes it, as a WSGI server does (no unclosed files)."""
+
+    def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def app(settings: Settings):
+    app = create_app(settings)
+    app.config["TESTING"] = True
+    app.test_client_class = BufferedClient
+    yield app
+    app.extensions["docservice"].catalogue.dispose()
+
+
+@pytest.fixture
+def svc(app):
+    return app.extensions["docservice"]
+
+
+@pytest.fixture
+def world(svc) -> World:
+    with svc.catalogue.session() as session:
+        return build_world(session)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def auth(client, world):
+    """``auth("thuky.dong")`` → headers with a fresh bearer token for that user."""
+    def headers(username: str) -> dict[str, str]:
+        response = client.post("/api/v1/auth/token", json={"username": username, "password": PASSWORD})
+        assert response.status_code == 200, response.json
+        return {"Authorization": f"Bearer {response.json['token']}"}
+
+    return headers

@@ -1,0 +1,245 @@
+"""The catalogue suite: runs on SQLite and on PostgreSQL through the ``database_url`` fixture."""
+
+import datetime as dt
+import threading
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import func, select
+
+from docservice.db.migrate import is_current, upgrade
+from docservice.db.models import (
+    ApiToken,
+    AuditEvent,
+    Base,
+    Clearance,
+    Member,
+    MemberStatus,
+    NumberSequence,
+    Organization,
+    Record,
+    Role,
+    Temporary,
+    Term,
+    User,
+)
+from docservice.errors import Conflict, InvalidCredentials, NotFound, RuleViolation, ValidationFailed
+from docservice.numbering import allocate_number
+from docservice.registry.demo import DEMO_USERS, load_demo
+from docservice.registry.organizations import by_code, term_on
+from docservice.registry.users import authenticate, create_user
+from docservice.security import audit, policy
+from docservice.security.tokens import issue_token, user_for_token
+from tests.builders import PASSWORD
+
+
+def test_migrations_match_the_models_and_rerun_as_a_no_op(svc):
+    engine = svc.catalogue.engine
+    assert is_current(engine)
+    with engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert diff == []
+    upgrade(engine)
+    assert is_current(engine)
+
+
+def test_organisation_paths_form_the_tree(svc, world):
+    with svc.catalogue.reader() as session:
+        root = session.get(Organization, world.root_id)
+        dong = session.get(Organization, world.dong_id)
+        assert root.path == f"/{root.id}/" and dong.path == f"/{root.id}/{dong.id}/"
+        assert dong.abbreviation == "CB" and root.abbreviation == "ĐU"
+        assert dong.issuer_line == "CHI BỘ THÔN ĐÔNG" and root.issuer_line == "ĐẢNG ỦY XÃ TÂN LẬP"
+
+
+def test_the_term_covering_a_date(svc, world):
+    with svc.catalogue.reader() as session:
+        dong = session.get(Organization, world.dong_id)
+        assert term_on(session, dong, dt.date(2025, 6, 30)).name == "2020–2025"
+        assert term_on(session, dong, dt.date(2025, 7, 1)).name == "2025–2027"
+        with pytest.raises(RuleViolation):
+            term_on(session, dong, dt.date(2019, 12, 31))
+
+
+def _term_id(session, org_id, name):
+    return session.scalar(select(Term.id).where(Term.organization_id == org_id, Term.name == name))
+
+
+def test_numbers_run_per_body_type_and_term(svc, world):
+    with svc.catalogue.session() as session:
+        old, new = _term_id(session, world.dong_id, "2020–2025"), _term_id(session, world.dong_id, "2025–2027")
+        tay_new = _term_id(session, world.tay_id, "2025–2027")
+        take = lambda org, kind, term: allocate_number(session, organization_id=org, doc_type=kind, term_id=term)  # noqa: E731
+        assert [take(world.dong_id, "nghi_quyet", old) for _ in range(3)] == [1, 2, 3]
+        assert take(world.dong_id, "nghi_quyet", new) == 1
+        assert take(world.dong_id, "bien_ban", new) == 1
+        assert take(world.tay_id, "nghi_quyet", tay_new) == 1
+        assert take(world.dong_id, "nghi_quyet", old) == 4
+
+
+def test_a_failed_transaction_gives_its_number_back(svc, world):
+    with svc.catalogue.reader() as session:
+        term = _term_id(session, world.dong_id, "2025–2027")
+    key = {"organization_id": world.dong_id, "doc_type": "nghi_quyet", "term_id": term}
+    with pytest.raises(RuntimeError), svc.catalogue.session() as session:
+        assert allocate_number(session, **key) == 1
+        raise RuntimeError("conversion failed")
+    with svc.catalogue.session() as session:
+        assert allocate_number(session, **key) == 1
+
+
+def test_concurrent_allocations_never_repeat_a_number(svc, world):
+    with svc.catalogue.reader() as session:
+        term = _term_id(session, world.dong_id, "2025–2027")
+    taken, failures = [], []
+
+    def allocate_many():
+        try:
+            for _ in range(10):
+                with svc.catalogue.session() as session:
+                    taken.append(allocate_number(session, organization_id=world.dong_id, doc_type="nghi_quyet",
+                                                 term_id=term))
+        except Exception as exc:  # collected and asserted below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=allocate_many) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert sorted(taken) == list(range(1, 41))
+
+
+def test_a_unit_of_work_that_raises_changes_nothing(svc, world):
+    with pytest.raises(ValueError), svc.catalogue.session() as session:
+        session.add(Member(organization_id=world.dong_id, full_name="Tạm Thời", status=MemberStatus.du_bi))
+        session.flush()
+        raise ValueError("stop")
+    with svc.catalogue.reader() as session:
+        assert session.scalar(select(func.count()).where(Member.full_name == "Tạm Thời")) == 0
+
+
+def test_demo_data_is_idempotent_and_covers_every_member_state(svc):
+    for _ in range(2):
+        with svc.catalogue.session() as session:
+            load_demo(session)
+    with svc.catalogue.reader() as session:
+        assert session.scalar(select(func.count(Organization.id))) == 4
+        assert session.scalar(select(func.count(User.id))) == len(DEMO_USERS)
+        members = session.scalars(select(Member)).all()
+        assert 25 <= len(members) <= 35
+        assert {MemberStatus.chinh_thuc, MemberStatus.du_bi, MemberStatus.chuyen_di} <= {m.status for m in members}
+        assert any(m.exempted for m in members) and any(m.suspended for m in members)
+        assert {Temporary.den, Temporary.di} <= {m.temporary for m in members}
+        assert len({m.card_number for m in members}) == len(members)
+        school = by_code(session, "cb-th-an-phu")
+        assert school is not None and "Trường" in school.name
+        roles = {u.role for u in session.scalars(select(User))}
+        assert roles == set(Role)
+
+
+def test_passwords_are_hashed_and_checked(svc, world):
+    with svc.catalogue.session() as session:
+        user = authenticate(session, "thuky.dong", PASSWORD)
+        assert user.password_hash.startswith("scrypt:") and PASSWORD not in user.password_hash
+        with pytest.raises(InvalidCredentials):
+            authenticate(session, "thuky.dong", PASSWORD + "x")
+        with pytest.raises(InvalidCredentials):
+            authenticate(session, "khong.co.ai", PASSWORD)
+        with pytest.raises(ValidationFailed):
+            create_user(session, username="yeu", password="123", role=Role.reader,
+                        organization=session.get(Organization, world.root_id))
+        with pytest.raises(Conflict):
+            create_user(session, username="thuky.dong", password=PASSWORD, role=Role.reader,
+                        organization=session.get(Organization, world.root_id))
+
+
+def test_tokens_are_stored_hashed_and_stop_working_when_expired_or_revoked(svc, world):
+    with svc.catalogue.session() as session:
+        user = session.scalar(select(User).where(User.username == "uyvien"))
+        token, _ = issue_token(session, user, hours=1)
+    with svc.catalogue.session() as session:
+        row = session.scalar(select(ApiToken))
+        assert token not in row.token_hash and len(row.token_hash) == 64
+        assert user_for_token(session, token).username == "uyvien"
+        assert user_for_token(session, token + "x") is None
+        row.expires_at = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+    with svc.catalogue.session() as session:
+        assert user_for_token(session, token) is None
+        row = session.scalar(select(ApiToken))
+        row.expires_at = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
+        row.revoked_at = dt.datetime.now(dt.UTC)
+    with svc.catalogue.reader() as session:
+        assert user_for_token(session, token) is None
+
+
+def test_the_audit_chain_detects_a_changed_event(svc, world):
+    with svc.catalogue.session() as session:
+        for index in range(3):
+            audit.append_event(session, username="luutru", action="record.create", object_type="record",
+                               object_id=index)
+    with svc.catalogue.reader() as session:
+        assert audit.first_broken_link(session) is None
+    with svc.catalogue.session() as session:
+        second = session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()[1]
+        second.username = "ke.gian"
+        changed = second.id
+    with svc.catalogue.reader() as session:
+        assert audit.first_broken_link(session) == changed
+
+
+def _principal(session, username):
+    return policy.Principal.of(session.scalar(select(User).where(User.username == username)))
+
+
+def _record(org_id, level, title):
+    return Record(sha256="0" * 64, size=1, pages=1, organization_id=org_id, doc_type="nghi_quyet",
+                  date=dt.date(2025, 9, 1), title=title, confidentiality=level, text_source="text_layer")
+
+
+def test_scope_and_clearance_apply_inside_every_query(svc, world):
+    with svc.catalogue.session() as session:
+        session.add_all([_record(world.dong_id, Clearance.thuong, "Đông thường"),
+                         _record(world.dong_id, Clearance.mat, "Đông mật"),
+                         _record(world.tay_id, Clearance.thuong, "Tây thường"),
+                         _record(world.root_id, Clearance.toi_mat, "Xã tối mật")])
+    expected = {
+        "admin": {"Đông thường", "Đông mật", "Tây thường", "Xã tối mật"},
+        "luutru": {"Đông thường", "Đông mật", "Tây thường"},
+        "uyvien": {"Đông thường", "Tây thường"},
+        "thuky.dong": {"Đông thường", "Đông mật"},
+        "docgia.tay": {"Tây thường"},
+    }
+    with svc.catalogue.reader() as session:
+        for username, titles in expected.items():
+            principal = _principal(session, username)
+            seen = set(session.scalars(policy.visible(Record, principal).with_only_columns(Record.title)))
+            assert seen == titles, username
+            count = session.scalar(select(func.count()).select_from(policy.visible(Record, principal).subquery()))
+            assert count == len(titles)
+        tay_reader = _principal(session, "docgia.tay")
+        hidden = session.scalar(select(Record.id).where(Record.title == "Đông thường"))
+        with pytest.raises(NotFound):
+            policy.get_visible(session, Record, hidden, tay_reader)
+        with pytest.raises(NotFound):
+            policy.get_organization(session, world.dong_id, tay_reader)
+        orgs = set(session.scalars(policy.visible_organizations(tay_reader).with_only_columns(Organization.id)))
+        assert orgs == {world.tay_id}
+
+
+def test_roles_allow_only_their_actions(svc, world):
+    with svc.catalogue.reader() as session:
+        reader, secretary = _principal(session, "uyvien"), _principal(session, "thuky.dong")
+    assert policy.may(secretary, "document.create") and not policy.may(reader, "document.create")
+    assert policy.may(reader, "search") and not policy.may(reader, "record.create")
+    assert not policy.may(secretary, "user.manage")
+
+
+def test_number_sequences_are_unique_per_key(svc, world):
+    with svc.catalogue.session() as session:
+        term = _term_id(session, world.dong_id, "2025–2027")
+        allocate_number(session, organization_id=world.dong_id, doc_type="nghi_quyet", term_id=term)
+        allocate_number(session, organization_id=world.dong_id, doc_type="nghi_quyet", term_id=term)
+        assert session.scalar(select(func.count(NumberSequence.id))) == 1

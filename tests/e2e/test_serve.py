@@ -1,0 +1,131 @@
+"""End to end: ``docservice serve`` on a free port, walked as a secretary, an archivist, a reader."""
+
+import io
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.builders import text_pdf
+from tests.conftest import TEMPLATES
+
+pytestmark = pytest.mark.slow
+PASSWORD = "AnPhu2026demo"  # the demo password printed by init --demo
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCSERVICE_")}
+    env.update(DOCSERVICE_ARCHIVE_DIR=str(tmp_path / "archive"), DOCSERVICE_SEARCH_DIR=str(tmp_path / "search"),
+               DOCSERVICE_TEMPLATES_DIR=str(TEMPLATES), DOCSERVICE_INDEXER_POLL_SECONDS="0.2")
+    return env
+
+
+def _cli(env, *args):
+    return subprocess.run([sys.executable, "-m", "docservice.cli", *args], env=env, capture_output=True,
+                          text=True, timeout=120)
+
+
+@pytest.fixture
+def server(tmp_path):
+    env = _env(tmp_path)
+    init = _cli(env, "init", "--demo")
+    assert init.returncode == 0, init.stderr
+    assert "bithu.kp1" in init.stdout and PASSWORD in init.stdout
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen([sys.executable, "-m", "docservice.cli", "serve", "--port", str(port),
+                                    "--workers", "2"], env=env, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    else:
+        process.kill()
+        process.wait()
+        pytest.fail("server did not start: " + log.read_text(errors="replace")[-2000:])
+    yield base, env
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=40) == 0
+
+
+def _token(http, user):
+    response = http.post("/api/v1/auth/token", json={"username": user, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+def _org_id(http, headers, code):
+    return next(o["id"] for o in http.get("/api/v1/organizations?per_page=100", headers=headers).json()["items"]
+                if o["code"] == code)
+
+
+def test_generate_open_archive_and_find(server, tmp_path):
+    base, env = server
+    with httpx.Client(base_url=base, timeout=60) as http:
+        secretary = _token(http, "bithu.kp1")
+        kp1 = _org_id(http, secretary, "cb-kp1")
+        created = http.post("/api/v1/documents", headers=secretary, json={
+            "template": "nghi-quyet-chi-bo", "organization_id": kp1,
+            "fields": {"date": "2026-02-05", "subject": "về lãnh đạo thực hiện nhiệm vụ tháng 02/2026",
+                       "results": "Chi bộ lãnh đạo đảng viên hoàn thành nhiệm vụ; giữ vững an ninh trật tự.",
+                       "tasks": ["Rà soát, sàng lọc đảng viên theo kế hoạch."], "signer_name": "Nguyễn Văn Hùng"}})
+        assert created.status_code == 201, created.text
+        document = created.json()
+        assert document["number"] == "01-NQ/CB"
+        pdf = http.get(document["pdf_url"], headers=secretary)
+        text = subprocess.run(["pdftotext", "-", "-"], input=pdf.content, capture_output=True, check=True).stdout
+        assert "Rà soát, sàng lọc đảng viên theo kế hoạch." in text.decode()
+        assert "CHI BỘ KHU PHỐ 1" in text.decode() and "Số 01-NQ/CB" in text.decode()
+
+        archivist = _token(http, "luutru")
+        signed = text_pdf("NGHỊ QUYẾT về lãnh đạo thực hiện nhiệm vụ tháng 02/2026.\n"
+                          "Chi bộ lãnh đạo đảng viên hoàn thành nhiệm vụ được giao.")
+        uploaded = http.post("/api/v1/records", headers=archivist, files={"file": ("ky.pdf", io.BytesIO(signed))},
+                             data={"metadata": json.dumps({"document_id": document["id"]})})
+        assert uploaded.status_code == 201, uploaded.text
+        record = uploaded.json()
+        assert record["number"] == "01-NQ/CB" and record["organization_id"] == kp1
+        stored_at = time.monotonic()
+
+        found: dict[str, float] = {}
+        while len(found) < 2 and time.monotonic() - stored_at < 2.0:
+            for q in ("dang vien", "đảng viên"):
+                hits = http.get("/api/v1/search", params={"q": q}, headers=archivist).json()["hits"]
+                if q not in found and record["id"] in [h["id"] for h in hits]:
+                    found[q] = time.monotonic() - stored_at
+            time.sleep(0.05)
+        assert set(found) == {"dang vien", "đảng viên"}, f"not searchable within 2 s: {found}"
+
+        school_reader = _token(http, "giaovien.th")
+        assert http.get(f"/api/v1/records/{record['id']}", headers=school_reader).status_code == 404
+        assert http.get(document["pdf_url"], headers=school_reader).status_code == 404
+        hidden = http.get("/api/v1/search", params={"q": "dang vien"}, headers=school_reader).json()
+        assert hidden["total"] == 0 and hidden["hits"] == []
+
+        bad = http.post("/api/v1/records", headers=archivist, files={"file": ("x.pdf", io.BytesIO(b"not a pdf"))},
+                        data={"metadata": json.dumps({"document_id": document["id"]})})
+        assert bad.status_code == 415 and bad.headers["content-type"] == "application/problem+json"
+        assert bad.json()["code"] == "unsupported_media_type"
+        assert http.get("/api/v1/search", params={"q": "-x"}, headers=archivist).status_code == 400
+
+    again = _cli(env, "init", "--demo")  # running make run twice keeps the data
+    assert again.returncode == 0
+    assert _cli(env, "audit", "verify").returncode == 0
