@@ -21,6 +21,8 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> OpenAPI:
     """The WSGI application for ``config`` (a ``Settings``, overrides, or the environment)."""
     from docservice.api import register_api
     from docservice.api.problems import make_validation_problem, register_error_handlers
+    from docservice.api.schemas import Problem
+    from docservice.security.headers import register_security_headers
     from docservice.web import register_web
 
     settings = config if isinstance(config, Settings) else Settings(**(config or {}))
@@ -29,7 +31,9 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> OpenAPI:
         info=Info(title="docservice API", version="1"),
         security_schemes={"bearer": {"type": "http", "scheme": "bearer"}},
         doc_ui=False,
+        static_folder=None,
         validation_error_status=422,
+        validation_error_model=Problem,
         validation_error_callback=make_validation_problem,
     )
     app.config.update(
@@ -41,6 +45,7 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> OpenAPI:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["docservice"] = Services.build(settings)
     register_error_handlers(app)
+    register_security_headers(app)
     register_api(app)
     register_web(app)
     return app

@@ -15,7 +15,18 @@ from docservice.security.tokens import user_for_token
 from docservice.services import Services
 
 PREFIX = "/api/v1"
-PROBLEM_RESPONSES: dict[int, Any] = {}
+_PROBLEM_TEXT = {
+    400: "Câu tìm kiếm không dùng được", 401: "Chưa đăng nhập", 403: "Không có quyền",
+    404: "Không tìm thấy (hoặc ngoài phạm vi được xem)", 409: "Xung đột dữ liệu", 413: "Tệp quá lớn",
+    415: "Không phải PDF", 422: "Dữ liệu không hợp lệ", 503: "Dịch vụ tạm thời bận",
+}
+
+
+def problems(*codes: int) -> dict[int, Any]:
+    """OpenAPI responses for error ``codes``, each an ``application/problem+json`` Problem body."""
+    schema = {"$ref": "#/components/schemas/Problem"}
+    return {code: {"description": _PROBLEM_TEXT[code], "content": {"application/problem+json": {"schema": schema}}}
+            for code in codes}
 
 
 def services() -> Services:
@@ -43,7 +54,7 @@ def api_blueprint(name: str, tag: str, *, public: bool = False) -> APIBlueprint:
     """A feature blueprint under ``/api/v1``; every route needs a bearer token unless ``public``."""
     bp = APIBlueprint(name, __name__, url_prefix=PREFIX, abp_tags=[Tag(name=tag)],
                       abp_security=[] if public else [{"bearer": []}],
-                      abp_responses={401: None, 404: None} if not public else {})
+                      abp_responses=problems(401, 404, 422) if not public else problems(401, 422))
     if not public:
         bp.before_request(_authenticate)
     return bp
@@ -58,3 +69,9 @@ def paginate(session: Any, stmt: Any, page: Any) -> tuple[list[Any], int]:
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     rows = session.scalars(stmt.offset((page.page - 1) * page.per_page).limit(page.per_page)).all()
     return list(rows), total
+
+
+def file_response(mimetype: str, description: str) -> dict[int, Any]:
+    """OpenAPI response for a file download."""
+    return {200: {"description": description,
+                  "content": {mimetype: {"schema": {"type": "string", "format": "binary"}}}}}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import request, send_file
 
-from docservice.api.context import PREFIX, api_blueprint, caller, dump, services
+from docservice.api.context import PREFIX, api_blueprint, caller, dump, file_response, problems, services
 from docservice.api.schemas import DocumentCreate, DocumentOut, IdPath
 from docservice.db.models import Clearance, Document
 from docservice.generation.service import GenerationRequest, generate_document
@@ -27,7 +27,7 @@ def document_out(doc: Document) -> DocumentOut:
     )
 
 
-@blueprint.post("/documents", responses={201: DocumentOut, 403: None, 409: None, 422: None})
+@blueprint.post("/documents", responses={201: DocumentOut, **problems(403, 422, 503)})
 def create_document(body: DocumentCreate):
     """Tạo văn bản từ mẫu: kiểm tra trường, cấp số theo nhiệm kỳ, tạo .docx và .pdf."""
     svc = services()
@@ -62,13 +62,13 @@ def _download(doc_id: int, kind: str):
                      as_attachment=kind == "docx", etag=digest, max_age=0)
 
 
-@blueprint.get("/documents/<int:id>/docx", responses={200: None})
+@blueprint.get("/documents/<int:id>/docx", responses=file_response(_MIME["docx"], "Tệp Word"))
 def download_docx(path: IdPath):
     """Tải tệp Word (.docx) của văn bản."""
     return _download(path.id, "docx")
 
 
-@blueprint.get("/documents/<int:id>/pdf", responses={200: None})
+@blueprint.get("/documents/<int:id>/pdf", responses=file_response(_MIME["pdf"], "Tệp PDF"))
 def download_pdf(path: IdPath):
     """Tải tệp PDF của văn bản."""
     return _download(path.id, "pdf")

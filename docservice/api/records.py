@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import request, send_file
 
-from docservice.api.context import PREFIX, api_blueprint, caller, dump, services
+from docservice.api.context import PREFIX, api_blueprint, caller, dump, file_response, problems, services
 from docservice.api.schemas import IdPath, RecordForm, RecordOut
 from docservice.archive.service import archive_pdf
 from docservice.db.models import Clearance, Record
@@ -29,7 +29,7 @@ def record_out(record: Record) -> RecordOut:
     )
 
 
-@blueprint.post("/records", responses={201: RecordOut, 409: None, 413: None, 415: None, 422: None})
+@blueprint.post("/records", responses={201: RecordOut, **problems(409, 413, 415, 422)})
 def create_record(form: RecordForm):
     """Lưu trữ một tệp PDF (giữ nguyên từng byte) cùng thông tin văn bản."""
     svc = services()
@@ -51,7 +51,7 @@ def get_record(path: IdPath):
         return dump(record_out(policy.get_visible(session, Record, path.id, principal)))
 
 
-@blueprint.get("/records/<int:id>/file", responses={200: None})
+@blueprint.get("/records/<int:id>/file", responses=file_response("application/pdf", "Tệp đã lưu trữ"))
 def download_record(path: IdPath):
     """Tải đúng tệp đã lưu trữ (từng byte như khi nộp)."""
     svc, principal = services(), caller()

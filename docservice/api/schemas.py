@@ -17,7 +17,8 @@ class Problem(BaseModel):
     status: int
     detail: str
     code: str
-    errors: dict[str, str] | None = None
+    errors: dict[str, str] | None = Field(None, description="field path → Vietnamese message")
+    id: int | None = Field(None, description="409 duplicate_record: the record already holding these bytes")
 
 
 class Page(BaseModel):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from docservice.api.context import api_blueprint, caller, dump, services
+from docservice.api.context import api_blueprint, caller, dump, problems, services
 from docservice.api.schemas import SearchQuery, SearchResponse
 from docservice.search.interface import SearchRequest
 from docservice.search.query import parse_query
@@ -12,7 +12,7 @@ from docservice.text import number_key
 blueprint = api_blueprint("search", "Tìm kiếm")
 
 
-@blueprint.get("/search", responses={200: SearchResponse, 400: None})
+@blueprint.get("/search", responses={200: SearchResponse, **problems(400)})
 def search(query: SearchQuery):
     """Tìm văn bản lưu trữ theo từ (có hoặc không dấu), "cụm từ", -loại trừ, số văn bản và bộ lọc."""
     svc = services()

@@ -8,9 +8,11 @@ stays ``convert(docx) -> pdf``.)
 
 from __future__ import annotations
 
+import atexit
 import io
 import logging
 import os
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -37,12 +39,24 @@ class LibreOfficeConverter:
         self.soffice = soffice
         self.timeout = timeout
         self._lock = threading.Lock()
-        self._profile = Path(tempfile.gettempdir()) / f"docservice-lo-profile-{os.getpid()}"
+        self._profiles: set[Path] = set()
+        atexit.register(self._remove_profiles)
+
+    def _profile(self) -> Path:
+        """A LibreOffice profile of this process's own (kept warm between its conversions)."""
+        profile = Path(tempfile.gettempdir()) / f"docservice-lo-profile-{os.getpid()}"
+        self._profiles.add(profile)
+        return profile
+
+    def _remove_profiles(self) -> None:
+        for profile in self._profiles:
+            if profile.name.endswith(f"-{os.getpid()}"):
+                shutil.rmtree(profile, ignore_errors=True)
 
     def _command(self, source: Path, outdir: Path) -> list[str]:
         return [
             self.soffice, "--headless", "--invisible", "--nologo", "--norestore", "--nolockcheck",
-            f"-env:UserInstallation={self._profile.as_uri()}",
+            f"-env:UserInstallation={self._profile().as_uri()}",
             "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(outdir), str(source),
         ]
 

@@ -52,3 +52,19 @@ def test_openapi_document_covers_every_api_route(client, app):
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert (path, method.lower()) in documented, (path, method)
     assert spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+
+
+def test_security_headers_on_pages_api_and_errors(client):
+    for path in ("/", "/api/v1/openapi.json", "/api/v1/organizations"):
+        response = client.get(path)
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["X-Frame-Options"] == "DENY"
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+        assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
+    assert client.get("/api/v1/organizations").headers["Cache-Control"] == "no-store"
+
+
+def test_the_home_page_is_vietnamese_and_its_stylesheet_is_served(client):
+    page = client.get("/")
+    assert page.status_code == 200 and 'lang="vi"' in page.text and "tổ chức đảng" in page.text
+    assert client.get("/static/docservice.css").status_code == 200
