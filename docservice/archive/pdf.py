@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +54,17 @@ def _risky_features(reader: PdfReader) -> tuple[str, ...]:
 def _signature_fields(reader: PdfReader) -> int:
     fields = reader.get_fields() or {}
     return sum(1 for field in fields.values() if field.get("/FT") == "/Sig")
+
+
+def page_count(data: bytes) -> int:
+    """Pages of the PDF in ``data``; ``UnusablePdf`` when it is not a readable PDF with pages."""
+    try:
+        pages = len(PdfReader(io.BytesIO(data)).pages) if data.startswith(b"%PDF-") else 0
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise UnusablePdf("Tệp PDF không đọc được.") from exc
+    if pages == 0:
+        raise UnusablePdf("Tệp PDF rỗng hoặc không có trang nào.")
+    return pages
 
 
 def inspect_pdf(path: Path) -> PdfFacts:

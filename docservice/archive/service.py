@@ -62,7 +62,7 @@ def _resolve(session: Session, meta: RecordMetadata, principal: policy.Principal
         doc = policy.get_visible(session, Document, meta.document_id, principal)
         defaults = {"doc_type": doc.doc_type, "number": doc.number, "date": doc.date,
                     "organization_id": doc.organization_id, "title": doc.title,
-                    "confidentiality": doc.confidentiality.name}
+                    "confidentiality": doc.confidentiality.name, "signer": doc.fields.get("signer_name")}
         meta = meta.model_copy(update={k: v for k, v in defaults.items() if getattr(meta, k) is None})
     missing = {name: "Trường này là bắt buộc." for name in ("doc_type", "date", "organization_id", "title")
                if getattr(meta, name) is None}

@@ -9,7 +9,6 @@ stays ``convert(docx) -> pdf``.)
 from __future__ import annotations
 
 import atexit
-import io
 import logging
 import os
 import shutil
@@ -20,10 +19,8 @@ import threading
 from pathlib import Path
 from typing import Protocol
 
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
-
-from docservice.errors import ConversionFailed
+from docservice.archive.pdf import page_count
+from docservice.errors import ConversionFailed, UnusablePdf
 
 log = logging.getLogger(__name__)
 
@@ -87,9 +84,8 @@ class LibreOfficeConverter:
 
 
 def check_pdf(pdf: bytes) -> None:
-    """Raise ``ConversionFailed`` unless ``pdf`` is a non-empty PDF with at least one page."""
+    """Raise ``ConversionFailed`` unless ``pdf`` is a readable PDF with at least one page."""
     try:
-        if not pdf.startswith(b"%PDF-") or len(PdfReader(io.BytesIO(pdf)).pages) == 0:
-            raise ConversionFailed("Tệp PDF tạo ra bị rỗng.")
-    except PyPdfError as exc:
-        raise ConversionFailed("Tệp PDF tạo ra không đọc được.") from exc
+        page_count(pdf)
+    except UnusablePdf as exc:
+        raise ConversionFailed("Tệp PDF tạo ra bị rỗng hoặc không đọc được.") from exc
