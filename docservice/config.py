@@ -47,6 +47,10 @@ class Settings(BaseSettings):
         description="tests only: a PostgreSQL server the suite may use (it creates and drops "
         "its own databases); .ci/run sets it and makes those tests mandatory",
     )
+    rule_overrides: Path | None = Field(
+        None, description="JSON file replacing rule-profile values (UNCONFIRMED ones such as margins, "
+        "quorum, abbreviations) for this deployment"
+    )
     soffice: str = Field("soffice", description="LibreOffice program used for DOCX→PDF conversion")
     convert_timeout: float = Field(
         60.0, gt=0, description="seconds one DOCX→PDF conversion may take before it is killed"
@@ -63,7 +67,7 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown search backend {value!r}; known: {', '.join(SEARCH_BACKENDS)}")
         return value
 
-    @field_validator("archive_dir", "search_dir", "templates_dir", "trust_roots")
+    @field_validator("archive_dir", "search_dir", "templates_dir", "trust_roots", "rule_overrides")
     @classmethod
     def _absolute(cls, value: Path | None) -> Path | None:
         return value.expanduser().resolve() if value is not None else None

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from docservice.archive.blobs import BlobStore, FilesystemBlobStore
 from docservice.config import Settings
 from docservice.db import Catalogue
 from docservice.generation.catalogue import TemplateCatalogue
 from docservice.generation.convert import LibreOfficeConverter, PdfConverter
+from docservice.rules import RuleBook
 from docservice.search.interface import SearchIndex
 from docservice.search.whoosh_index import WhooshIndex
 
@@ -21,6 +23,7 @@ class Services:
     templates: TemplateCatalogue
     converter: PdfConverter
     search_index: SearchIndex
+    rules: RuleBook
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -33,10 +36,11 @@ class Services:
             templates=TemplateCatalogue(settings.templates_dir),
             converter=LibreOfficeConverter(soffice=settings.soffice, timeout=settings.convert_timeout),
             search_index=WhooshIndex(settings.search_dir),
+            rules=RuleBook.load(settings.rule_overrides),
         )
 
     @property
-    def upload_dir(self):
+    def upload_dir(self) -> Path:
         path = self.settings.archive_dir / "tmp"
         path.mkdir(parents=True, exist_ok=True)
         return path

@@ -39,6 +39,9 @@ _MESSAGES = {
 
 
 def vietnamese_message(error: dict[str, Any]) -> str:
+    if error["type"] == "value_error" and (error.get("ctx") or {}).get("error"):
+        text = str(error["ctx"]["error"])
+        return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
     template = _MESSAGES.get(error["type"], "Giá trị không hợp lệ.")
     try:
         return template.format(**(error.get("ctx") or {}))

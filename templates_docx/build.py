@@ -99,15 +99,18 @@ def _header_block(document: Document) -> None:
     left, right = _borderless_table(document, (80, 85))
     _para(left, "{{ header.superior }}", "superior", align=CENTER)
     _para(left, "{{ header.issuer }}", "issuer", align=CENTER)
-    _para(left, PROFILE.issuer_mark, "issuer", align=CENTER)
+    _para(left, "{{ header.mark }}", "issuer", align=CENTER)
     _para(left, "{{ header.number_line }}", "number", align=CENTER)
+    _para(left, "{%p if header.confidentiality %}")
+    _para(left, "{{ header.confidentiality }}", "heading", align=CENTER)
+    _para(left, "{%p endif %}")
     _para(right, "{{ header.title }}", "header_title", align=CENTER, underline=True, after=6)
     _para(right, "{{ header.place_date }}", "date_line", align=CENTER)
 
 
 def _signature_block(document: Document) -> None:
     left, right = _borderless_table(document, (80, 85))
-    _para(left, "Nơi nhận:", "recipients_label", align=LEFT)
+    _para(left, "{{ recipients_label }}", "recipients_label", align=LEFT)
     _para(left, "{%p for item in recipients %}", "recipients_item")
     _para(left, "- {{ item }},", "recipients_item", align=LEFT)
     _para(left, "{%p endfor %}", "recipients_item")
@@ -151,14 +154,76 @@ def build_nghi_quyet_chi_bo(target: Path) -> None:
     _para(document, "{%p endfor %}")
     _para(document, "III. TỔ CHỨC THỰC HIỆN", "heading", align=JUSTIFY, indent=True, after=6)
     _paragraph_loop(document, "implementation")
+    _para(document, "{%p if adopted_line %}")
+    _para(document, "{{ adopted_line }}", "body", align=JUSTIFY, indent=True, after=6)
+    _para(document, "{%p endif %}")
     _para(document, "")
     _signature_block(document)
-    document.core_properties.title = "Nghị quyết chi bộ"
+    _finish(document, target, "Nghị quyết chi bộ")
+
+
+def _finish(document: Document, target: Path, title: str) -> None:
+    document.core_properties.title = title
     document.core_properties.author = "docservice"
     document.save(target)
 
 
-BUILDERS = {"nghi-quyet-chi-bo": build_nghi_quyet_chi_bo}
+def _heading(document: Document, text: str) -> None:
+    _para(document, text, "heading", align=JUSTIFY, indent=True, after=6)
+
+
+def _minutes_signatures(document: Document) -> None:
+    left, right = _borderless_table(document, (80, 85))
+    for cell, label, name in ((left, PROFILE.minutes_signatures["left"], "minute_taker_name"),
+                              (right, PROFILE.minutes_signatures["right"], "chair_name")):
+        _para(cell, label, "signature_title", align=CENTER)
+        for _ in range(4):
+            _para(cell, "", "body")
+        _para(cell, f"{{{{ {name} }}}}", "signature_name", align=CENTER)
+
+
+def build_bien_ban_sinh_hoat_chi_bo(target: Path) -> None:
+    """Biên bản sinh hoạt chi bộ: who was there, who said what, the conclusion and the votes."""
+    document = Document()
+    _font_defaults(document)
+    _page(document)
+    _header_block(document)
+    _para(document, "")
+    _para(document, "{{ doc_type_name }}", "doc_type_name", align=CENTER)
+    _para(document, "{{ summary|upper }}", "summary", align=CENTER)
+    _para(document, "-----", "body", align=CENTER, after=12)
+    _paragraph_loop(document, "opening")
+    _para(document, "- Chủ trì: {{ chair }}.", "body", align=JUSTIFY, indent=True, after=6)
+    _para(document, "- Thư ký: {{ minute_taker }}.", "body", align=JUSTIFY, indent=True, after=6)
+    _para(document, "{%p if guests %}")
+    _para(document, "- Khách mời: {{ guests|join(', ') }}.", "body", align=JUSTIFY, indent=True, after=6)
+    _para(document, "{%p endif %}")
+    _heading(document, "I. THÀNH PHẦN")
+    _paragraph_loop(document, "composition", "- {{ p }}")
+    _heading(document, "II. NỘI DUNG VÀ DIỄN BIẾN")
+    _para(document, "{%p for item in contents %}")
+    _para(document, "{{ loop.index }}. {{ item.heading }}", "heading", align=JUSTIFY, indent=True, after=6)
+    _para(document, "{%p for p in item.text %}")
+    _para(document, "{{ p }}", "body", align=JUSTIFY, indent=True, after=6)
+    _para(document, "{%p endfor %}")
+    _para(document, "{%p for s in item.speakers %}")
+    _para(document, "- {{ s }}", "body", align=JUSTIFY, indent=True, after=6)
+    _para(document, "{%p endfor %}")
+    _para(document, "{%p endfor %}")
+    _heading(document, "III. KẾT LUẬN")
+    _paragraph_loop(document, "conclusion")
+    _para(document, "{%p if votes %}")
+    _heading(document, "IV. BIỂU QUYẾT")
+    _paragraph_loop(document, "votes", "- {{ p }}")
+    _para(document, "{%p endif %}")
+    _paragraph_loop(document, "closing")
+    _para(document, "")
+    _minutes_signatures(document)
+    _finish(document, target, "Biên bản sinh hoạt chi bộ")
+
+
+BUILDERS = {"nghi-quyet-chi-bo": build_nghi_quyet_chi_bo,
+            "bien-ban-sinh-hoat-chi-bo": build_bien_ban_sinh_hoat_chi_bo}
 
 
 def main() -> None:

@@ -96,3 +96,48 @@ def build_world(session) -> World:
                          clearance=clearance))
     session.flush()
     return World(root.id, dong.id, tay.id, {name: spec[0].value for name, spec in users.items()})
+
+
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô", "Dương", "Lý"]
+GIVEN = ["Văn An", "Thị Bình", "Văn Cường", "Thị Dung", "Đức Em", "Thị Giang", "Văn Hải", "Thị Hoà", "Quang Khải",
+         "Thị Lan", "Văn Minh", "Thị Nga", "Văn Phúc", "Thị Quyên", "Văn Sơn", "Thị Thuỷ"]
+
+
+def person(index: int) -> str:
+    return f"{FAMILY[index % len(FAMILY)]} {GIVEN[index % len(GIVEN)]} {index + 1}"
+
+
+def build_example_cell(session, org_id: int, since: dt.date = dt.date(2024, 1, 1)) -> dict[str, list[int]]:
+    """The worked example of CONTRACT.md as members of ``org_id``, ids grouped by role in it.
+
+    25 official (E1, E2 exempted; one ``di``; 22 others), 3 probationary, 2 attached ``den``.
+    """
+    from docservice.db.models import Organization
+    from docservice.registry.members import add_member
+
+    org = session.get(Organization, org_id)
+    groups: dict[str, list[int]] = {"exempted": [], "di": [], "others": [], "probationary": [], "den": []}
+    plan = ([("exempted", MemberStatus.chinh_thuc, {"exempted": True})] * 2
+            + [("di", MemberStatus.chinh_thuc, {"temporary": Temporary.di})]
+            + [("others", MemberStatus.chinh_thuc, {})] * 22
+            + [("probationary", MemberStatus.du_bi, {})] * 3
+            + [("den", MemberStatus.chinh_thuc, {"temporary": Temporary.den})] * 2)
+    for index, (group, status, extra) in enumerate(plan):
+        position = Position.bi_thu if index == 3 else Position.pho_bi_thu if index == 4 else Position.dang_vien
+        member = add_member(session, organization=org, full_name=person(index), status=status, effective_on=since,
+                            position=position, **extra)
+        groups[group].append(member.id)
+    return groups
+
+
+def example_attendance(groups: dict[str, list[int]]) -> list[dict[str, object]]:
+    """E1 present, E2 absent, the di member absent; of the 22 others 19 present, 2 excused, 1 not."""
+    others = groups["others"]
+    rows = [{"member_id": groups["exempted"][0], "status": "present"},
+            {"member_id": groups["exempted"][1], "status": "absent_excused", "reason": "Ốm, điều trị dài ngày"},
+            {"member_id": groups["di"][0], "status": "absent_excused", "reason": "Sinh hoạt tạm thời nơi khác"}]
+    rows += [{"member_id": m, "status": "present"} for m in others[:19]]
+    rows += [{"member_id": m, "status": "absent_excused", "reason": "Đi công tác"} for m in others[19:21]]
+    rows += [{"member_id": others[21], "status": "absent_unexcused"}]
+    rows += [{"member_id": m, "status": "present"} for m in groups["probationary"] + groups["den"]]
+    return rows

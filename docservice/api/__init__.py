@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Flask, Response, jsonify
 from flask_openapi3 import OpenAPI
 
-from docservice.api import auth, documents, organizations, records, search, templates
+from docservice.api import auth, documents, meetings, members, organizations, records, rules, search, templates
 
 
 def register_api(app: OpenAPI) -> None:
-    for module in (auth, organizations, templates, documents, records, search):
+    for module in (auth, organizations, members, meetings, templates, documents, records, search, rules):
         app.register_api(module.blueprint)
     _register_openapi_document(app)
 

@@ -34,7 +34,7 @@ def create_document(body: DocumentCreate):
     generation = GenerationRequest(template=body.template, organization_id=body.organization_id,
                                    fields=body.fields, confidentiality=Clearance[body.confidentiality])
     document = generate_document(generation, caller(), catalogue=svc.catalogue, blobs=svc.blobs,
-                                 converter=svc.converter, templates=svc.templates)
+                                 converter=svc.converter, templates=svc.templates, rules=svc.rules)
     return dump(document_out(document), 201)
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from pydantic import Field
 from sqlalchemy import select
 
 from docservice.api.context import api_blueprint, caller, dump, paginate, services
@@ -15,6 +18,7 @@ from docservice.api.schemas import (
     TermOut,
 )
 from docservice.db.models import Member, Organization
+from docservice.registry.members import members_on
 from docservice.security import policy
 
 blueprint = api_blueprint("organizations", "Tổ chức đảng")
@@ -46,14 +50,31 @@ def get_organization(path: IdPath):
         return dump(organization_out(policy.get_organization(session, path.id, caller())))
 
 
+class MembersQuery(Page):
+    on: dt.date | None = Field(None, description="Danh sách và trạng thái đảng viên vào ngày này (theo lịch sử)")
+
+
+def _members_on(session, org_id: int, day: dt.date, query: Page) -> tuple[list[MemberOut], int]:
+    states = members_on(session, org_id, day, active_only=False)
+    window = states[(query.page - 1) * query.per_page: query.page * query.per_page]
+    rows = {m.id: m for m in session.scalars(select(Member).where(Member.id.in_([s.member_id for s in window])))}
+    items = [MemberOut.model_validate(rows[s.member_id], from_attributes=True).model_copy(update={
+        "status": s.status.value, "position": s.position.value, "exempted": s.exempted,
+        "temporary": s.temporary.value if s.temporary else None, "suspended": s.suspended}) for s in window]
+    return items, len(states)
+
+
 @blueprint.get("/organizations/<int:id>/members", responses={200: MemberList})
-def list_members(path: IdPath, query: Page):
-    """Đảng viên của một tổ chức."""
+def list_members(path: IdPath, query: MembersQuery):
+    """Đảng viên của một tổ chức: hiện nay, hoặc như vào ngày ``on``."""
     principal = caller()
     policy.require(principal, "member.read")
     with services().catalogue.reader() as session:
         org = policy.get_organization(session, path.id, principal)
-        stmt = select(Member).where(Member.organization_id == org.id).order_by(Member.id)
-        members, total = paginate(session, stmt, query)
-        items = [MemberOut.model_validate(m, from_attributes=True) for m in members]
+        if query.on is not None:
+            items, total = _members_on(session, org.id, query.on, query)
+        else:
+            stmt = select(Member).where(Member.organization_id == org.id).order_by(Member.id)
+            members, total = paginate(session, stmt, query)
+            items = [MemberOut.model_validate(m, from_attributes=True) for m in members]
     return dump(MemberList(items=items, total=total, page=query.page, per_page=query.per_page))

@@ -38,7 +38,7 @@ def create_record(form: RecordForm):
             spool.write(chunk)
         spool.flush()
         record = archive_pdf(Path(spool.name), form.metadata, caller(), catalogue=svc.catalogue, blobs=svc.blobs,
-                             remote_addr=request.remote_addr)
+                             rules=svc.rules, remote_addr=request.remote_addr)
     return dump(record_out(record), 201)
 
 

@@ -20,7 +20,7 @@ from docservice.archive.text import extract_text
 from docservice.db import Catalogue
 from docservice.db.models import Clearance, Document, OutboxEntry, Record
 from docservice.errors import DuplicateRecord, ValidationFailed
-from docservice.rules import profile_for
+from docservice.rules import RuleBook
 from docservice.security import policy
 from docservice.security.audit import append_event
 from docservice.text import normalize, number_key
@@ -56,7 +56,8 @@ class RecordMetadata(BaseModel):
         return normalize(value).strip() or None if value is not None else None
 
 
-def _resolve(session: Session, meta: RecordMetadata, principal: policy.Principal) -> RecordMetadata:
+def _resolve(session: Session, meta: RecordMetadata, principal: policy.Principal,
+             rules: RuleBook) -> RecordMetadata:
     """Fill missing metadata from the linked document, then check what is still required."""
     if meta.document_id is not None:
         doc = policy.get_visible(session, Document, meta.document_id, principal)
@@ -69,7 +70,7 @@ def _resolve(session: Session, meta: RecordMetadata, principal: policy.Principal
     if missing:
         raise ValidationFailed("Thiếu thông tin bắt buộc của văn bản lưu trữ.",
                                errors={f"metadata.{k}": v for k, v in missing.items()})
-    if meta.doc_type not in profile_for(meta.date).doc_types:
+    if meta.doc_type not in rules.for_date(meta.date).doc_types:
         raise ValidationFailed("Loại văn bản không có trong quy định áp dụng cho ngày của văn bản.",
                                errors={"metadata.doc_type": "Loại văn bản không hợp lệ."})
     return meta
@@ -85,7 +86,7 @@ def _refuse_duplicate(session: Session, sha256: str, principal: policy.Principal
 
 def archive_pdf(
     upload: Path, meta: RecordMetadata, principal: policy.Principal, *, catalogue: Catalogue,
-    blobs: BlobStore, remote_addr: str | None = None,
+    blobs: BlobStore, rules: RuleBook, remote_addr: str | None = None,
 ) -> Record:
     """Archive the PDF at ``upload`` (a temporary file the caller owns) with its metadata.
 
@@ -97,7 +98,7 @@ def archive_pdf(
     facts = inspect_pdf(upload)
     sha256 = sha256_of(upload)
     with catalogue.reader() as session:
-        meta = _resolve(session, meta, principal)
+        meta = _resolve(session, meta, principal, rules)
         policy.get_organization(session, meta.organization_id, principal)
         policy.check_clearance(principal, meta.clearance)
         _refuse_duplicate(session, sha256, principal)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -56,10 +57,33 @@ class Catalogue:
     def is_sqlite(self) -> bool:
         return self.url.startswith("sqlite")
 
+    @property
+    def lock_dir(self) -> Path:
+        """Folder for cross-process lock files, next to a SQLite database file."""
+        database = self.engine.url.database
+        if not self.is_sqlite or not database or database == ":memory:":
+            raise RuntimeError("lock files need a SQLite database file")
+        path = Path(database).with_name(Path(database).name + ".locks")
+        path.mkdir(exist_ok=True)
+        return path
+
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session that commits when the block ends normally and rolls back otherwise."""
         session = self._sessions()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    @contextmanager
+    def session_on(self, connection: Connection) -> Iterator[Session]:
+        """Like ``session()`` but on a connection the caller holds (and keeps) open."""
+        session = Session(bind=connection, expire_on_commit=False)
         try:
             yield session
             session.commit()

@@ -22,6 +22,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    Time,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -191,6 +192,26 @@ class Member(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_now)
 
 
+class MemberChange(Base):
+    """The member's whole state from ``effective_on`` until the next change (history by date)."""
+
+    __tablename__ = "member_changes"
+    __table_args__ = (Index("ix_member_changes_member_date", "member_id", "effective_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    effective_on: Mapped[dt.date] = mapped_column(Date)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    position: Mapped[Position] = mapped_column(_str_enum(Position))
+    status: Mapped[MemberStatus] = mapped_column(_str_enum(MemberStatus))
+    exempted: Mapped[bool] = mapped_column(Boolean, default=False)
+    temporary: Mapped[Temporary | None] = mapped_column(_str_enum(Temporary, 8))
+    suspended: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str | None] = mapped_column(String(500))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_now)
+
+
 class User(Base):
     __tablename__ = "users"
 
@@ -239,7 +260,8 @@ class Document(Base):
     """A document generated from a template (its .docx and .pdf are blobs)."""
 
     __tablename__ = "documents"
-    __table_args__ = (UniqueConstraint("organization_id", "doc_type", "term_id", "sequence"),)
+    __table_args__ = (UniqueConstraint("organization_id", "doc_type", "term_id", "sequence"),
+                      UniqueConstraint("meeting_id", "template", name="uq_documents_meeting_template"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     template: Mapped[str] = mapped_column(String(64))
@@ -258,8 +280,60 @@ class Document(Base):
     pdf_sha256: Mapped[str] = mapped_column(String(64))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_now)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), index=True)
 
     organization: Mapped[Organization] = relationship()
+
+
+class Meeting(Base):
+    """A chi bộ meeting as recorded, with the figures computed by the profile of its date."""
+
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    date: Mapped[dt.date] = mapped_column(Date, index=True)
+    start_time: Mapped[dt.time] = mapped_column(Time)
+    end_time: Mapped[dt.time] = mapped_column(Time)
+    location: Mapped[str] = mapped_column(String(255))
+    chair_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    minute_taker_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    signer_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    topic: Mapped[str | None] = mapped_column(Text)
+    guests: Mapped[list[str]] = mapped_column(JSON, default=list)
+    contents: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    conclusion: Mapped[str] = mapped_column(Text)
+    votes: Mapped[dict[str, int] | None] = mapped_column(JSON)
+    other_votes: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    profile: Mapped[str] = mapped_column(String(32))
+    figures: Mapped[dict[str, Any]] = mapped_column(JSON)
+    confidentiality: Mapped[Clearance] = mapped_column(ClearanceType(), default=Clearance.thuong)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_now)
+
+    organization: Mapped[Organization] = relationship()
+    attendance: Mapped[list[MeetingAttendance]] = relationship(order_by="MeetingAttendance.id",
+                                                                cascade="all, delete-orphan")
+
+
+class MeetingAttendance(Base):
+    """One member at one meeting, with the member's state on the meeting's date kept as it was."""
+
+    __tablename__ = "meeting_attendance"
+    __table_args__ = (UniqueConstraint("meeting_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    full_name: Mapped[str] = mapped_column(String(128))
+    attendance: Mapped[str] = mapped_column(String(24))
+    reason: Mapped[str | None] = mapped_column(String(500))
+    status: Mapped[MemberStatus] = mapped_column(_str_enum(MemberStatus))
+    exempted: Mapped[bool] = mapped_column(Boolean)
+    temporary: Mapped[Temporary | None] = mapped_column(_str_enum(Temporary, 8))
+    suspended: Mapped[bool] = mapped_column(Boolean)
+    position: Mapped[Position] = mapped_column(_str_enum(Position))
 
 
 class Record(Base):

@@ -23,6 +23,7 @@ class FieldType(StrEnum):
     date = "date"
     choice = "choice"
     integer = "integer"
+    items = "items"  # list of objects, each with its own ``item_fields``
 
 
 class FieldSpec(BaseModel):
@@ -37,6 +38,7 @@ class FieldSpec(BaseModel):
     min_items: int = 0
     max_items: int = 100
     choices: tuple[str, ...] = ()
+    item_fields: dict[str, FieldSpec] = {}
 
 
 class Manifest(BaseModel):
@@ -61,7 +63,7 @@ class Manifest(BaseModel):
 _Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
-def _annotation(spec: FieldSpec) -> Any:
+def _annotation(spec: FieldSpec, name: str) -> Any:
     line = Annotated[_Line, StringConstraints(max_length=spec.max_length)]
     if spec.type is FieldType.text:
         return line
@@ -74,20 +76,24 @@ def _annotation(spec: FieldSpec) -> Any:
         return dt.date
     if spec.type is FieldType.choice:
         return Literal[spec.choices]
+    if spec.type is FieldType.items:
+        return Annotated[list[_model(name, spec.item_fields)],  # type: ignore[misc]
+                         Field(min_length=spec.min_items, max_length=spec.max_items)]
     return int
+
+
+def _model(name: str, specs: dict[str, FieldSpec]) -> type[BaseModel]:
+    definitions: dict[str, Any] = {}
+    for field_name, spec in specs.items():
+        annotation = _annotation(spec, f"{name}_{field_name}")
+        if spec.required:
+            definitions[field_name] = (annotation, Field(title=spec.label, description=spec.help or None))
+        else:
+            definitions[field_name] = (annotation | None, Field(default=spec.default, title=spec.label,
+                                                                description=spec.help or None))
+    return create_model(name, __config__=ConfigDict(extra="forbid"), **definitions)
 
 
 def fields_model(manifest: Manifest) -> type[BaseModel]:
     """A pydantic model validating a request's ``fields`` against the manifest."""
-    definitions: dict[str, Any] = {}
-    for name, spec in manifest.fields.items():
-        info = Field(title=spec.label, description=spec.help or None)
-        annotation = _annotation(spec)
-        if spec.required:
-            definitions[name] = (annotation, info)
-        else:
-            default = spec.default
-            info = Field(default=default, title=spec.label, description=spec.help or None)
-            definitions[name] = (annotation | None, info)
-    model_name = "Fields_" + manifest.key.replace("-", "_")
-    return create_model(model_name, __config__=ConfigDict(extra="forbid"), **definitions)
+    return _model("Fields_" + manifest.key.replace("-", "_"), manifest.fields)

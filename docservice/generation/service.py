@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from sqlalchemy.orm import Session
 
 from docservice.archive.blobs import BlobStore
 from docservice.db import Catalogue
@@ -13,18 +14,19 @@ from docservice.db.models import Clearance, Document, Organization
 from docservice.errors import RuleViolation
 from docservice.generation.catalogue import Template, TemplateCatalogue
 from docservice.generation.convert import PdfConverter
-from docservice.generation.manifest import FieldType
+from docservice.generation.manifest import FieldSpec, FieldType
 from docservice.generation.render import render_docx
-from docservice.numbering import allocate_number
+from docservice.numbering import SequenceKey, issue_numbered
 from docservice.registry.organizations import term_on
-from docservice.rules import RuleProfile, profile_for
+from docservice.rules import RuleBook, RuleProfile
 from docservice.security import policy
 from docservice.security.audit import append_event
 from docservice.text import normalize
 from docservice.validation import validation_failed
 
 # Values every template may use besides its own fields, and the fields they are built from.
-STANDARD_NAMES = frozenset({"header", "doc_type_name", "resolves_line", "archive_line", "signature"})
+STANDARD_NAMES = frozenset({"header", "doc_type_name", "resolves_line", "archive_line", "signature",
+                            "recipients_label", "adopted_line"})
 STANDARD_INPUTS = frozenset({"date", "signer_name", "signer_title"})
 
 
@@ -34,6 +36,8 @@ class GenerationRequest:
     organization_id: int
     fields: dict[str, Any]
     confidentiality: Clearance = Clearance.thuong
+    meeting_id: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)  # standard values a caller supplies (adopted_line)
 
 
 def _superior_body(session: Any, org: Organization) -> str:
@@ -62,22 +66,30 @@ def validate_fields(template: Template, raw: dict[str, Any], superior_body: str)
         raise validation_failed(exc, prefix="fields") from exc
 
 
+def _value(spec: FieldSpec, value: Any) -> Any:
+    """A validated value as the template uses it: NFC text, paragraphs as lists of lines."""
+    if spec.type is FieldType.paragraphs:
+        return [line.strip() for line in normalize(value or "").splitlines() if line.strip()]
+    if spec.type is FieldType.items:
+        return [_values(spec.item_fields, item) for item in value or []]
+    if isinstance(value, str):
+        return normalize(value)
+    if isinstance(value, list):
+        return [normalize(item) for item in value]
+    return value
+
+
+def _values(specs: dict[str, FieldSpec], fields: BaseModel) -> dict[str, Any]:
+    return {name: _value(spec, getattr(fields, name)) for name, spec in specs.items()}
+
+
 def _field_values(template: Template, fields: BaseModel) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for name, spec in template.manifest.fields.items():
-        value = getattr(fields, name)
-        if isinstance(value, str):
-            value = normalize(value)
-        elif isinstance(value, list):
-            value = [normalize(item) for item in value]
-        if spec.type is FieldType.paragraphs:
-            value = [line.strip() for line in (value or "").splitlines() if line.strip()]
-        values[name] = value
-    return values
+    return _values(template.manifest.fields, fields)
 
 
 def build_context(
-    template: Template, fields: BaseModel, org: Organization, number: str, profile: RuleProfile,
+    template: Template, fields: BaseModel, org: Organization, number: str, profile: RuleProfile, *,
+    confidentiality: Clearance = Clearance.thuong, extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Everything the .docx needs: the fields plus header, title and signature by the profile."""
     values = _field_values(template, fields)
@@ -88,9 +100,14 @@ def build_context(
             "title": profile.header_title,
             "superior": (org.superior_name or "").upper(),
             "issuer": org.issuer_line,
+            "mark": profile.issuer_mark,
             "number_line": profile.number_line(number),
             "place_date": profile.place_date_line(org.place or "", fields.date),
+            "confidentiality": profile.confidentiality_mark(confidentiality.name),
         },
+        "recipients_label": profile.recipients.label,
+        "adopted_line": "",
+        **(extra or {}),
         "doc_type_name": doc_type.name.upper(),
         "resolves_line": f"{org.issuer_line} QUYẾT NGHỊ:",
         "archive_line": profile.archive_text(org.kind.value),
@@ -110,36 +127,61 @@ def _check_issuer(template: Template, org: Organization) -> None:
         )
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """Everything decided before a number is taken."""
+
+    template: Template
+    org: Organization
+    fields: BaseModel
+    profile: RuleProfile
+    key: SequenceKey
+
+
+def _plan(session: Session, request: GenerationRequest, principal: policy.Principal, template: Template,
+          rules: RuleBook) -> _Plan:
+    org = policy.get_organization(session, request.organization_id, principal)
+    _check_issuer(template, org)
+    fields = validate_fields(template, request.fields, _superior_body(session, org))
+    term = term_on(session, org, fields.date)
+    key = SequenceKey(org.id, template.manifest.doc_type, term.id)
+    return _Plan(template, org, fields, rules.for_date(fields.date), key)
+
+
 def generate_document(
-    request: GenerationRequest, principal: policy.Principal, *, catalogue: Catalogue,
-    blobs: BlobStore, converter: PdfConverter, templates: TemplateCatalogue,
+    request: GenerationRequest, principal: policy.Principal, *, catalogue: Catalogue, blobs: BlobStore,
+    converter: PdfConverter, templates: TemplateCatalogue, rules: RuleBook,
 ) -> Document:
-    """Allocate the number and store the document in one transaction; nothing stays on failure."""
+    """Render, convert and store a numbered document; nothing is stored or numbered on failure."""
     policy.require(principal, "document.create")
     policy.check_clearance(principal, request.confidentiality)
     template = templates.get(request.template)
-    with catalogue.session() as session:
-        org = policy.get_organization(session, request.organization_id, principal)
-        _check_issuer(template, org)
-        fields = validate_fields(template, request.fields, _superior_body(session, org))
-        profile = profile_for(fields.date)
-        doc_type = template.manifest.doc_type
-        term = term_on(session, org, fields.date)
-        sequence = allocate_number(session, organization_id=org.id, doc_type=doc_type, term_id=term.id)
-        number = profile.format_number(sequence, doc_type, org.abbreviation)
-        docx = render_docx(template.docx_path, build_context(template, fields, org, number, profile))
-        pdf = converter.convert(docx)
+    with catalogue.reader() as session:
+        plan = _plan(session, request, principal, template, rules)
+    doc_type = template.manifest.doc_type
+
+    def prepare(sequence: int) -> tuple[str, bytes, bytes]:
+        number = plan.profile.format_number(sequence, doc_type, plan.org.abbreviation)
+        context = build_context(template, plan.fields, plan.org, number, plan.profile,
+                                confidentiality=request.confidentiality, extra=request.extra)
+        docx = render_docx(template.docx_path, context)
+        return number, docx, converter.convert(docx)
+
+    def store(session: Session, sequence: int, prepared: tuple[str, bytes, bytes]) -> Document:
+        number, docx, pdf = prepared
         document = Document(
-            template=template.key, template_version=template.manifest.version, organization_id=org.id,
-            doc_type=doc_type, term_id=term.id, sequence=sequence, number=number,
-            title=f"{template.manifest.title_prefix} {getattr(fields, template.manifest.title_field)}",
-            date=fields.date, confidentiality=request.confidentiality, profile=profile.key,
-            fields=fields.model_dump(mode="json"), docx_sha256=blobs.put_bytes(docx)[0],
-            pdf_sha256=blobs.put_bytes(pdf)[0], created_by=principal.user_id,
+            template=template.key, template_version=template.manifest.version, organization_id=plan.org.id,
+            doc_type=doc_type, term_id=plan.key.term_id, sequence=sequence, number=number,
+            title=f"{template.manifest.title_prefix} {getattr(plan.fields, template.manifest.title_field)}",
+            date=plan.fields.date, confidentiality=request.confidentiality, profile=plan.profile.key,
+            fields=plan.fields.model_dump(mode="json"), docx_sha256=blobs.put_bytes(docx)[0],
+            pdf_sha256=blobs.put_bytes(pdf)[0], created_by=principal.user_id, meeting_id=request.meeting_id,
         )
         session.add(document)
         session.flush()
         append_event(session, username=principal.username, action="document.create",
                      object_type="document", object_id=document.id)
-        document.organization = org
-    return document
+        document.organization = plan.org
+        return document
+
+    return issue_numbered(catalogue, plan.key, prepare=prepare, store=store)

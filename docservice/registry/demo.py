@@ -24,6 +24,7 @@ from docservice.db.models import (
     Temporary,
     User,
 )
+from docservice.registry.members import add_member, record_change
 from docservice.registry.organizations import add_term, by_code, create_organization
 from docservice.registry.users import create_user
 
@@ -129,20 +130,56 @@ def _card_number(index: int) -> str:
     return f"27.{100200 + index * 37:06d}"
 
 
+def _admission(index: int, birth: dt.date, status: MemberStatus) -> dt.date:
+    if status is MemberStatus.du_bi:
+        return D(2025, (index % 9) + 1, 19)
+    return D(max(birth.year + 22, 1975), (index % 12) + 1, 3 + index % 20)
+
+
+# Dated changes after admission, so earlier meetings count the cells as they then were.
+_LATER: dict[str, tuple[dt.date, dict[str, object], str]] = {
+    "exempted": (D(2024, 9, 1), {"exempted": True}, "Chi bộ đồng ý miễn công tác và sinh hoạt đảng"),
+    "temporary_di": (D(2025, 10, 15), {"temporary": Temporary.di}, "Giới thiệu sinh hoạt tạm thời nơi khác"),
+    "temporary_den": (D(2025, 11, 3), {"temporary": Temporary.den}, "Đến sinh hoạt đảng tạm thời"),
+    "suspended": (D(2026, 1, 12), {"suspended": True}, "Đình chỉ sinh hoạt đảng"),
+    "chuyen_di": (D(2025, 12, 1), {"status": MemberStatus.chuyen_di}, "Chuyển sinh hoạt đảng chính thức"),
+}
+
+
+def _later_changes(status: MemberStatus, extras: dict[str, object]) -> list[tuple[dt.date, dict[str, object], str]]:
+    changes = []
+    if extras.get("exempted"):
+        changes.append(_LATER["exempted"])
+    if extras.get("temporary") is Temporary.di:
+        changes.append(_LATER["temporary_di"])
+    if extras.get("temporary") is Temporary.den:
+        changes.append(_LATER["temporary_den"])
+    if extras.get("suspended"):
+        changes.append(_LATER["suspended"])
+    if status is MemberStatus.chuyen_di:
+        changes.append(_LATER["chuyen_di"])
+    return changes
+
+
 def _members(session: Session, orgs: dict[str, Organization]) -> None:
     for index, (code, name, gender, birth, position, status, extras) in enumerate(_MEMBERS):
         card = _card_number(index)
         if session.scalar(select(Member.id).where(Member.card_number == card)) is not None:
             continue
-        admitted = D(max(birth.year + 22, 1975), (index % 12) + 1, 3 + index % 20)
+        admitted = _admission(index, birth, status)
         official = None if status is MemberStatus.du_bi else admitted.replace(year=admitted.year + 1)
-        if status is MemberStatus.du_bi:
-            admitted = D(2025, (index % 10) + 1, 19)
-        session.add(Member(
-            organization_id=orgs[code].id, full_name=name, gender=gender, birth_date=birth,
-            card_number=card, position=position, status=status, admitted_on=admitted,
-            official_on=official, **extras,
-        ))
+        # An attached (den) member has been official elsewhere; this cell knows them from arrival.
+        first_day = _LATER["temporary_den"][0] if extras.get("temporary") is Temporary.den else admitted
+        member = add_member(
+            session, organization=orgs[code], full_name=name, status=MemberStatus.du_bi, effective_on=first_day,
+            gender=gender, birth_date=birth, card_number=card, position=position, admitted_on=admitted,
+            official_on=official, note="Kết nạp đảng" if first_day == admitted else None,
+        )
+        if official is not None:
+            record_change(session, member, effective_on=max(official, first_day),
+                          changes={"status": MemberStatus.chinh_thuc}, note="Công nhận đảng viên chính thức")
+        for day, changes, note in _later_changes(status, extras):
+            record_change(session, member, effective_on=max(day, first_day), changes=changes, note=note)
 
 
 def _users(session: Session, orgs: dict[str, Organization]) -> None:

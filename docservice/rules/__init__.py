@@ -1,34 +1,38 @@
-"""Versioned rule profiles: layout, numbering, abbreviations and signature notations with dates.
+"""Versioned rule profiles: layout, numbering, abbreviations, signatures, quorum — data with dates.
 
-Profiles are JSON data in ``rules/profiles``. A profile may ``extend`` an older one and add document
-types; values marked ``"confirmed": false`` are best knowledge (see the domain notes) and are the
-defaults a deployment may override. ``profile_for(date)`` picks the profile in force on a date: a
-document is always judged by the rules of its own date.
+Profiles are JSON in ``rules/profiles``. A profile may ``extend`` an older one, add document types and
+list values it changes. Values the sources do not confirm are listed under ``unconfirmed`` with the
+reason; a deployment may replace any value with an overrides file (``DOCSERVICE_RULE_OVERRIDES``):
+
+    {"*": {"quorum": {"numerator": 1, "denominator": 2}}, "2026": {"margins_mm": {"top": 25}}}
+
+``RuleBook.for_date(day)`` picks the profile in force on a day: a document or a meeting is always
+judged by the rules of its own date.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 PROFILES_DIR = Path(__file__).with_name("profiles")
 
 
 class Font(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
     size: float
     bold: bool = False
     italic: bool = False
-    confirmed: bool = True
 
 
 class NumberRule(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
     prefix: str
     min_digits: int
     pattern: str
@@ -36,54 +40,79 @@ class NumberRule(BaseModel):
 
 
 class DateLineRule(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
     pad_day_below: int
     padded_months: tuple[int, ...]
 
 
 class DocType(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
     name: str
     abbreviation: str
+
+
+class QuorumRule(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    numerator: int
+    denominator: int
+    of: str
+
+    def required(self, base: int) -> int:
+        """Members of the vote base who must be present: ⌈base × numerator / denominator⌉."""
+        return math.ceil(base * self.numerator / self.denominator) if base else 0
+
+    @property
+    def text(self) -> str:
+        return f"{self.numerator}/{self.denominator}"
+
+
+class RecipientsRule(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    label: str
+    item_prefix: str
+    archive_line: str
+
+
+class Marks(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    confidentiality: dict[str, str]
+    urgency: dict[str, str]
 
 
 class RuleProfile(BaseModel):
     """The rules in force over a period; see ``profiles/*.json``."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     key: str
     name: str
     effective_from: dt.date
+    sources: tuple[str, ...]
     header_title: str
     issuer_mark: str
     number: NumberRule
     date_line: DateLineRule
     font_family: str
     fonts: dict[str, Font]
-    margins_mm: dict[str, float | bool]
+    margins_mm: dict[str, float]
     page_numbers: dict[str, Any]
     signature: dict[str, str | None]
-    archive_line: str
+    recipients: RecipientsRule
+    marks: Marks
     collegial_bodies: dict[str, str]
+    minutes_signatures: dict[str, str]
     archive_bodies: dict[str, str]
-    quorum: dict[str, int | bool]
+    quorum: QuorumRule
+    vote: dict[str, str]
     issuer_abbreviations: dict[str, str]
     doc_types: dict[str, DocType]
+    unconfirmed: dict[str, str]
 
     def format_number(self, sequence: int, doc_type: str, issuer: str) -> str:
         """``05-NQ/CB``: the sequence padded to the minimum digits, type and issuer abbreviations."""
         seq = str(sequence).zfill(self.number.min_digits)
         abbreviation = self.doc_types[doc_type].abbreviation
         return self.number.pattern.format(seq=seq, doc_type=abbreviation, issuer=issuer)
-
-    def authority_line(self, org_kind: str) -> str:
-        """``T/M CHI BỘ``: the collegial notation and the body signing for an organisation kind."""
-        return f"{self.signature['collegial']} {self.collegial_bodies[org_kind]}"
-
-    def archive_text(self, org_kind: str) -> str:
-        """``Lưu Chi bộ``: the last line of "Nơi nhận"."""
-        return self.archive_line.format(body=self.archive_bodies[org_kind])
 
     def number_line(self, number: str) -> str:
         """``Số 05-NQ/CB`` (no colon after "Số")."""
@@ -96,34 +125,103 @@ class RuleProfile(BaseModel):
         mm = f"{day.month:02d}" if day.month in rule.padded_months else str(day.month)
         return f"ngày {dd} tháng {mm} năm {day.year}"
 
+    def month_text(self, day: dt.date) -> str:
+        """``tháng 02 năm 2026`` (months padded as this profile sets them)."""
+        mm = f"{day.month:02d}" if day.month in self.date_line.padded_months else str(day.month)
+        return f"tháng {mm} năm {day.year}"
+
     def place_date_line(self, place: str, day: dt.date) -> str:
         """``Xương Giang, ngày 07 tháng 9 năm 2022``."""
         return f"{place}, {self.date_text(day)}"
 
+    def authority_line(self, org_kind: str) -> str:
+        """``T/M CHI BỘ``: the collegial notation and the body signing for an organisation kind."""
+        return f"{self.signature['collegial']} {self.collegial_bodies[org_kind]}"
 
-def _merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
-    merged = {**base, **{k: v for k, v in child.items() if k not in ("extends", "doc_types_added")}}
-    merged["doc_types"] = {**base.get("doc_types", {}), **child.get("doc_types_added", {})}
+    def archive_text(self, org_kind: str) -> str:
+        """``Lưu Chi bộ``: the last line of "Nơi nhận"."""
+        return self.recipients.archive_line.format(body=self.archive_bodies[org_kind])
+
+    def confidentiality_mark(self, level: str) -> str:
+        """``MẬT`` for a secret document, ``""`` for an ordinary one."""
+        return self.marks.confidentiality.get(level, "")
+
+    def passes(self, votes_for: int, base: int) -> bool:
+        """Điều lệ Điều 10.5: more than half of the vote base votes for."""
+        return base > 0 and 2 * votes_for > base
+
+
+def _deep_merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in changes.items():
+        merged[key] = _deep_merge(base[key], value) if isinstance(value, dict) and isinstance(
+            base.get(key), dict) else value
     return merged
 
 
 def _raw(key: str) -> dict[str, Any]:
     data = json.loads((PROFILES_DIR / f"{key}.json").read_text(encoding="utf-8"))
-    return _merge(_raw(data["extends"]), data) if "extends" in data else data
+    if "extends" not in data:
+        return data
+    parent = _raw(data.pop("extends"))
+    added_types = data.pop("doc_types_added", {})
+    added_unconfirmed = data.pop("unconfirmed_added", {})
+    merged = {**parent, **data}
+    merged["doc_types"] = {**parent["doc_types"], **added_types}
+    merged["unconfirmed"] = {**parent["unconfirmed"], **added_unconfirmed}
+    return merged
+
+
+class RuleError(ValueError):
+    """A profile or an overrides file that does not make a valid profile."""
+
+
+class RuleBook:
+    """Every profile, oldest first, with a deployment's overrides applied."""
+
+    def __init__(self, profiles: tuple[RuleProfile, ...]) -> None:
+        self.profiles = tuple(sorted(profiles, key=lambda p: p.effective_from))
+
+    @classmethod
+    def load(cls, overrides: Path | None = None) -> RuleBook:
+        changes: dict[str, Any] = {}
+        if overrides is not None:
+            try:
+                changes = json.loads(overrides.read_text(encoding="utf-8"))
+            except (OSError, json.JSONDecodeError) as exc:
+                raise RuleError(f"cannot read rule overrides {overrides}: {exc}") from exc
+        profiles = []
+        for path in PROFILES_DIR.glob("*.json"):
+            data = _deep_merge(_raw(path.stem), changes.get("*", {}))
+            data = _deep_merge(data, changes.get(path.stem, {}))
+            try:
+                profiles.append(RuleProfile.model_validate(data))
+            except ValidationError as exc:
+                raise RuleError(f"profile {path.stem} with overrides is invalid: {exc}") from exc
+        return cls(tuple(profiles))
+
+    def for_date(self, day: dt.date) -> RuleProfile:
+        """The profile in force on ``day`` (the oldest one for days before every profile)."""
+        in_force = [p for p in self.profiles if p.effective_from <= day]
+        return in_force[-1] if in_force else self.profiles[0]
+
+    def current(self) -> RuleProfile:
+        return self.for_date(dt.date.today())
+
+    def get(self, key: str) -> RuleProfile | None:
+        return next((p for p in self.profiles if p.key == key), None)
 
 
 @cache
-def all_profiles() -> tuple[RuleProfile, ...]:
-    """Every profile, oldest first."""
-    profiles = [RuleProfile.model_validate(_raw(p.stem)) for p in PROFILES_DIR.glob("*.json")]
-    return tuple(sorted(profiles, key=lambda p: p.effective_from))
+def default_rules() -> RuleBook:
+    """The profiles as shipped, without overrides (for the template builder and defaults)."""
+    return RuleBook.load()
 
 
 def profile_for(day: dt.date) -> RuleProfile:
-    """The profile in force on ``day`` (the oldest one for days before every profile)."""
-    in_force = [p for p in all_profiles() if p.effective_from <= day]
-    return in_force[-1] if in_force else all_profiles()[0]
+    """The shipped profile in force on ``day``."""
+    return default_rules().for_date(day)
 
 
 def current_profile() -> RuleProfile:
-    return profile_for(dt.date.today())
+    return default_rules().current()

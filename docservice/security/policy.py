@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from docservice.db.models import Clearance, Document, Organization, Record, Role, User
+from docservice.db.models import Clearance, Document, Meeting, Member, Organization, Record, Role, User
 from docservice.errors import Forbidden, NotFound
 
 READ = frozenset(Role)
@@ -27,6 +27,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "search": READ,
     "document.create": frozenset({Role.admin, Role.secretary}),
     "meeting.write": frozenset({Role.admin, Role.secretary}),
+    "meeting.read": READ,
+    "member.write": frozenset({Role.admin, Role.secretary}),
     "record.create": frozenset({Role.admin, Role.secretary, Role.archivist}),
     "record.correct": frozenset({Role.admin, Role.archivist}),
     "import.run": frozenset({Role.admin, Role.archivist}),
@@ -35,7 +37,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "template.manage": frozenset({Role.admin}),
 }
 
-Scoped = TypeVar("Scoped", Document, Record)
+Scoped = TypeVar("Scoped", Document, Record, Meeting)
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,15 @@ def get_organization(session: Session, org_id: int, principal: Principal) -> Org
     if org is None:
         raise NotFound("Không tìm thấy tổ chức đảng này.")
     return org
+
+
+def get_member(session: Session, member_id: int, principal: Principal) -> Member:
+    """The member if their organisation is in the principal's scope, else ``NotFound``."""
+    member = session.scalar(select(Member).join(Organization, Member.organization_id == Organization.id)
+                            .where(Member.id == member_id, in_scope(principal)))
+    if member is None:
+        raise NotFound("Không tìm thấy đảng viên này.")
+    return member
 
 
 def check_clearance(principal: Principal, level: Clearance) -> None:

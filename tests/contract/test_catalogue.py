@@ -1,7 +1,6 @@
 """The catalogue suite: runs on SQLite and on PostgreSQL through the ``database_url`` fixture."""
 
 import datetime as dt
-import threading
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -16,7 +15,6 @@ from docservice.db.models import (
     Clearance,
     Member,
     MemberStatus,
-    NumberSequence,
     Organization,
     Record,
     Role,
@@ -25,7 +23,6 @@ from docservice.db.models import (
     User,
 )
 from docservice.errors import Conflict, InvalidCredentials, NotFound, RuleViolation, ValidationFailed
-from docservice.numbering import allocate_number
 from docservice.registry.demo import DEMO_USERS, load_demo
 from docservice.registry.organizations import by_code, term_on
 from docservice.registry.users import authenticate, create_user
@@ -64,52 +61,6 @@ def test_the_term_covering_a_date(svc, world):
 
 def _term_id(session, org_id, name):
     return session.scalar(select(Term.id).where(Term.organization_id == org_id, Term.name == name))
-
-
-def test_numbers_run_per_body_type_and_term(svc, world):
-    with svc.catalogue.session() as session:
-        old, new = _term_id(session, world.dong_id, "2020–2025"), _term_id(session, world.dong_id, "2025–2027")
-        tay_new = _term_id(session, world.tay_id, "2025–2027")
-        take = lambda org, kind, term: allocate_number(session, organization_id=org, doc_type=kind, term_id=term)  # noqa: E731
-        assert [take(world.dong_id, "nghi_quyet", old) for _ in range(3)] == [1, 2, 3]
-        assert take(world.dong_id, "nghi_quyet", new) == 1
-        assert take(world.dong_id, "bien_ban", new) == 1
-        assert take(world.tay_id, "nghi_quyet", tay_new) == 1
-        assert take(world.dong_id, "nghi_quyet", old) == 4
-
-
-def test_a_failed_transaction_gives_its_number_back(svc, world):
-    with svc.catalogue.reader() as session:
-        term = _term_id(session, world.dong_id, "2025–2027")
-    key = {"organization_id": world.dong_id, "doc_type": "nghi_quyet", "term_id": term}
-    with pytest.raises(RuntimeError), svc.catalogue.session() as session:
-        assert allocate_number(session, **key) == 1
-        raise RuntimeError("conversion failed")
-    with svc.catalogue.session() as session:
-        assert allocate_number(session, **key) == 1
-
-
-def test_concurrent_allocations_never_repeat_a_number(svc, world):
-    with svc.catalogue.reader() as session:
-        term = _term_id(session, world.dong_id, "2025–2027")
-    taken, failures = [], []
-
-    def allocate_many():
-        try:
-            for _ in range(10):
-                with svc.catalogue.session() as session:
-                    taken.append(allocate_number(session, organization_id=world.dong_id, doc_type="nghi_quyet",
-                                                 term_id=term))
-        except Exception as exc:  # collected and asserted below
-            failures.append(exc)
-
-    threads = [threading.Thread(target=allocate_many) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert failures == []
-    assert sorted(taken) == list(range(1, 41))
 
 
 def test_a_unit_of_work_that_raises_changes_nothing(svc, world):
@@ -235,11 +186,3 @@ def test_roles_allow_only_their_actions(svc, world):
     assert policy.may(secretary, "document.create") and not policy.may(reader, "document.create")
     assert policy.may(reader, "search") and not policy.may(reader, "record.create")
     assert not policy.may(secretary, "user.manage")
-
-
-def test_number_sequences_are_unique_per_key(svc, world):
-    with svc.catalogue.session() as session:
-        term = _term_id(session, world.dong_id, "2025–2027")
-        allocate_number(session, organization_id=world.dong_id, doc_type="nghi_quyet", term_id=term)
-        allocate_number(session, organization_id=world.dong_id, doc_type="nghi_quyet", term_id=term)
-        assert session.scalar(select(func.count(NumberSequence.id))) == 1

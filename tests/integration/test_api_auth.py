@@ -1,3 +1,5 @@
+import re
+
 from sqlalchemy import select
 
 from docservice.db.models import AuditEvent
@@ -48,7 +50,7 @@ def test_openapi_document_covers_every_api_route(client, app):
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/v1/") or rule.endpoint == "openapi_json":
             continue
-        path = rule.rule.replace("<int:", "{").replace(">", "}")
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert (path, method.lower()) in documented, (path, method)
     assert spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"

@@ -79,6 +79,7 @@ def test_rendered_resolution_carries_header_number_date_and_signature():
                      "1. Thu đảng phí."):
         assert expected in text, expected
     assert "Hạn chế" not in text  # the optional section is left out when empty
+    assert "MẬT" not in text
 
 
 def test_values_cannot_inject_markup_or_template_code():

@@ -1,0 +1,127 @@
+"""Members: add, read with history, record dated changes (status, exemption, temporary, …)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from flask import request
+from pydantic import BaseModel, ConfigDict, Field
+
+from docservice.api.context import api_blueprint, caller, dump, problems, services
+from docservice.api.schemas import IdPath, MemberOut
+from docservice.db.models import MemberStatus, Position, Temporary
+from docservice.registry.members import add_member, history, record_change
+from docservice.security import policy
+from docservice.security.audit import append_event
+
+blueprint = api_blueprint("members", "Đảng viên")
+
+StatusName = Literal["chinh_thuc", "du_bi", "chuyen_di", "xoa_ten", "khai_tru", "tu_tran"]
+PositionName = Literal["bi_thu", "pho_bi_thu", "chi_uy_vien", "dang_vien"]
+
+
+class MemberCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    organization_id: int = Field(ge=1, le=2**31 - 1)
+    full_name: str = Field(min_length=1, max_length=128)
+    gender: Literal["nam", "nữ"] | None = None
+    birth_date: dt.date | None = None
+    card_number: str | None = Field(None, pattern=r"^\d{2}\.\d{6}$", description="NN.NNNNNN")
+    position: PositionName = "dang_vien"
+    status: Literal["chinh_thuc", "du_bi"]
+    exempted: bool = False
+    temporary: Literal["den", "di"] | None = None
+    suspended: bool = False
+    admitted_on: dt.date | None = None
+    official_on: dt.date | None = None
+    effective_on: dt.date = Field(description="Ngày bắt đầu sinh hoạt tại tổ chức này")
+
+
+class MemberChangeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    effective_on: dt.date
+    status: StatusName | None = None
+    position: PositionName | None = None
+    exempted: bool | None = None
+    temporary: Literal["den", "di", "none"] | None = Field(None, description="\"none\" để bỏ trạng thái tạm thời")
+    suspended: bool | None = None
+    organization_id: int | None = Field(None, ge=1, le=2**31 - 1, description="Chuyển sang tổ chức khác")
+    note: str | None = Field(None, max_length=500)
+
+
+class ChangeOut(BaseModel):
+    effective_on: dt.date
+    organization_id: int
+    position: str
+    status: str
+    exempted: bool
+    temporary: str | None
+    suspended: bool
+    note: str | None
+
+
+class MemberDetail(MemberOut):
+    organization_id: int
+    history: list[ChangeOut]
+
+
+def _detail(session, member) -> MemberDetail:
+    return MemberDetail(**MemberOut.model_validate(member, from_attributes=True).model_dump(),
+                        organization_id=member.organization_id,
+                        history=[ChangeOut.model_validate(c, from_attributes=True) for c in history(session, member)])
+
+
+@blueprint.post("/members", responses={201: MemberDetail, **problems(403, 409)})
+def create_member(body: MemberCreate):
+    """Thêm đảng viên vào một tổ chức (kèm ngày bắt đầu sinh hoạt)."""
+    principal = caller()
+    policy.require(principal, "member.write")
+    details = body.model_dump(exclude={"organization_id", "full_name", "status", "effective_on", "temporary",
+                                       "position"})
+    with services().catalogue.session() as session:
+        org = policy.get_organization(session, body.organization_id, principal)
+        member = add_member(session, organization=org, full_name=body.full_name, status=MemberStatus(body.status),
+                            effective_on=body.effective_on, user_id=principal.user_id,
+                            temporary=Temporary(body.temporary) if body.temporary else None,
+                            position=Position(body.position), **details)
+        append_event(session, username=principal.username, action="member.create", object_type="member",
+                     object_id=member.id, remote_addr=request.remote_addr)
+        return dump(_detail(session, member), 201)
+
+
+@blueprint.get("/members/<int:id>", responses={200: MemberDetail})
+def get_member(path: IdPath):
+    """Một đảng viên và lịch sử thay đổi trạng thái."""
+    principal = caller()
+    policy.require(principal, "member.read")
+    with services().catalogue.reader() as session:
+        return dump(_detail(session, policy.get_member(session, path.id, principal)))
+
+
+def _changes(body: MemberChangeIn) -> dict[str, object]:
+    changes = body.model_dump(exclude={"effective_on", "note"}, exclude_none=True)
+    if "temporary" in changes:
+        changes["temporary"] = None if changes["temporary"] == "none" else Temporary(changes["temporary"])
+    if "status" in changes:
+        changes["status"] = MemberStatus(changes["status"])
+    if "position" in changes:
+        changes["position"] = Position(changes["position"])
+    return changes
+
+
+@blueprint.post("/members/<int:id>/changes", responses={201: MemberDetail, **problems(403)})
+def change_member(path: IdPath, body: MemberChangeIn):
+    """Ghi một thay đổi có ngày hiệu lực (chính thức, miễn sinh hoạt, tạm thời đi/đến, đình chỉ, chuyển)."""
+    principal = caller()
+    policy.require(principal, "member.write")
+    with services().catalogue.session() as session:
+        member = policy.get_member(session, path.id, principal)
+        changes = _changes(body)
+        if "organization_id" in changes:
+            policy.get_organization(session, changes["organization_id"], principal)
+        record_change(session, member, effective_on=body.effective_on, changes=changes, note=body.note,
+                      user_id=principal.user_id)
+        append_event(session, username=principal.username, action="member.change", object_type="member",
+                     object_id=member.id, remote_addr=request.remote_addr)
+        return dump(_detail(session, member), 201)
