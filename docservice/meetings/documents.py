@@ -55,8 +55,12 @@ def meeting_summary(meeting: Meeting, profile: RuleProfile) -> str:
 
 
 def _names(rows: list[Any], with_reason: bool) -> str:
-    parts = [f"{r.full_name} ({r.reason})" if with_reason and r.reason else r.full_name for r in rows]
-    return ", ".join(parts)
+    """``Ngô Văn Khoa – đi công tác; Lê Thị Hà – ốm`` (reasons lower-cased after the dash)."""
+    def one(row: Any) -> str:
+        reason = (row.reason or "").strip().rstrip(".")
+        return f"{row.full_name} – {reason[:1].lower()}{reason[1:]}" if with_reason and reason else row.full_name
+
+    return "; ".join(one(r) for r in rows)
 
 
 def composition(meeting: Meeting) -> list[str]:

@@ -151,7 +151,7 @@ def test_minutes_state_the_figures_and_the_resolution_follows(client, auth, worl
     text = " ".join(_pdf_text(client, minutes.json["pdf_url"], headers).split())
     for words in ("BIÊN BẢN", "SINH HOẠT CHI BỘ THƯỜNG KỲ THÁNG 02 NĂM 2026", "Vào hồi 19 giờ 30 phút",
                   "Tổng số đảng viên của chi bộ: 28 đồng chí (chính thức 25, dự bị 3)", "Có mặt: 25 đồng chí",
-                  "Vắng mặt không có lý do: 1 đồng chí", "Đi công tác", "được tính để biểu quyết: 21 đồng chí",
+                  "Vắng mặt không có lý do: 1 đồng chí", "– đi công tác", "được tính để biểu quyết: 21 đồng chí",
                   "19/21 đồng chí tán thành (90,5%)", "Đề nghị tăng cường vệ sinh môi trường",
                   "Đồng chí Lê Văn Tám: Ghi nhận kết quả", "THƯ KÝ", "CHỦ TRÌ", "kết thúc vào hồi 21 giờ 30 phút"):
         assert words in text, words

@@ -110,3 +110,34 @@ def test_undefined_names_fail_loudly(tmp_path):
 def test_the_sandbox_refuses_attribute_escapes(tmp_path):
     with pytest.raises(TemplateError):
         render_docx(_docx_with(tmp_path, "{{ x.__class__.__mro__[1].__subclasses__() }}"), {"x": "a"})
+
+
+def test_a_secret_document_carries_its_mark_under_the_number():
+    from docservice.db.models import Clearance
+
+    template = TEMPLATES.get("nghi-quyet-chi-bo")
+    fields = validate_fields(template, _fields(), "Đảng ủy xã")
+    context = build_context(template, fields, _org(), "04-NQ/CB", profile_for(dt.date(2026, 2, 5)),
+                            confidentiality=Clearance.mat)
+    text = _text(render_docx(template.docx_path, context))
+    assert "Số 04-NQ/CB\nMẬT" in text
+
+
+def test_the_minutes_template_takes_contents_with_speakers():
+    template = TEMPLATES.get("bien-ban-sinh-hoat-chi-bo")
+    raw = {"date": "2026-02-05", "summary": "sinh hoạt chi bộ thường kỳ tháng 02 năm 2026",
+           "opening": "Vào hồi 19 giờ 30 phút.", "chair": "đồng chí A", "minute_taker": "đồng chí B",
+           "composition": "Có mặt: 5 đồng chí.", "conclusion": "Thống nhất.", "closing": "Kết thúc lúc 21 giờ.",
+           "minute_taker_name": "Trần Thị B", "chair_name": "Nguyễn Văn A",
+           "contents": [{"heading": "Tình hình tháng 01", "text": "Dòng một\nDòng hai",
+                         "speakers": ["Đồng chí C: đồng ý."]}]}
+    fields = validate_fields(template, raw, "Đảng ủy xã")
+    text = _text(render_docx(template.docx_path, build_context(template, fields, _org(), "01-BB/CB",
+                                                               profile_for(dt.date(2026, 2, 5)))))
+    for expected in ("BIÊN BẢN", "SINH HOẠT CHI BỘ THƯỜNG KỲ THÁNG 02 NĂM 2026", "1. Tình hình tháng 01", "Dòng hai",
+                     "- Đồng chí C: đồng ý.", "THƯ KÝ", "CHỦ TRÌ", "Trần Thị B", "Số 01-BB/CB"):
+        assert expected in text, expected
+    assert "IV. BIỂU QUYẾT" not in text
+    with pytest.raises(ValidationFailed) as raised:
+        validate_fields(template, {**raw, "contents": [{"text": "thiếu tiêu đề"}]}, "x")
+    assert raised.value.errors == {"fields.contents.0.heading": "Trường này là bắt buộc."}
