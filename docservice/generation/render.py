@@ -10,6 +10,7 @@ import io
 from pathlib import Path
 from typing import Any
 
+from docx.shared import Mm
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, UndefinedError
 from jinja2 import TemplateError as JinjaTemplateError
@@ -22,8 +23,12 @@ def _environment() -> SandboxedEnvironment:
     return SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
 
 
-def render_docx(template_path: Path, context: dict[str, Any]) -> bytes:
-    """The filled .docx as bytes; ``TemplateError`` names what went wrong in Vietnamese."""
+def render_docx(template_path: Path, context: dict[str, Any], *, margins_mm: dict[str, float] | None = None) -> bytes:
+    """The filled .docx as bytes; ``TemplateError`` names what went wrong in Vietnamese.
+
+    ``margins_mm`` (top, bottom, left, right) sets the page margins of every section, so the
+    rule profile of the document's date decides them rather than the template file.
+    """
     template = DocxTemplate(template_path)
     try:
         template.render(context, jinja_env=_environment(), autoescape=True)
@@ -33,9 +38,17 @@ def render_docx(template_path: Path, context: dict[str, Any]) -> bytes:
         raise TemplateError("Mẫu văn bản chứa thao tác không được phép.") from exc
     except JinjaTemplateError as exc:
         raise TemplateError("Mẫu văn bản bị lỗi cú pháp.") from exc
+    if margins_mm:
+        _set_margins(template, margins_mm)
     out = io.BytesIO()
     template.save(out)
     return out.getvalue()
+
+
+def _set_margins(template: DocxTemplate, margins_mm: dict[str, float]) -> None:
+    for section in template.docx.sections:
+        section.top_margin, section.bottom_margin = Mm(margins_mm["top"]), Mm(margins_mm["bottom"])
+        section.left_margin, section.right_margin = Mm(margins_mm["left"]), Mm(margins_mm["right"])
 
 
 def template_variables(template_path: Path) -> set[str]:

@@ -164,7 +164,7 @@ def generate_document(
         number = plan.profile.format_number(sequence, doc_type, plan.org.abbreviation)
         context = build_context(template, plan.fields, plan.org, number, plan.profile,
                                 confidentiality=request.confidentiality, extra=request.extra)
-        docx = render_docx(template.docx_path, context)
+        docx = render_docx(template.docx_path, context, margins_mm=plan.profile.margins_mm)
         return number, docx, converter.convert(docx)
 
     def store(session: Session, sequence: int, prepared: tuple[str, bytes, bytes]) -> Document:

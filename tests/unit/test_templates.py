@@ -141,3 +141,13 @@ def test_the_minutes_template_takes_contents_with_speakers():
     with pytest.raises(ValidationFailed) as raised:
         validate_fields(template, {**raw, "contents": [{"text": "thiếu tiêu đề"}]}, "x")
     assert raised.value.errors == {"fields.contents.0.heading": "Trường này là bắt buộc."}
+
+
+def test_page_margins_come_from_the_profile_of_the_date(tmp_path):
+    template = TEMPLATES.get("nghi-quyet-chi-bo")
+    fields = validate_fields(template, _fields(), "Đảng ủy xã")
+    context = build_context(template, fields, _org(), "01-NQ/CB", profile_for(dt.date(2026, 2, 5)))
+    docx = render_docx(template.docx_path, context, margins_mm={"top": 25, "bottom": 20, "left": 35, "right": 15})
+    section = Docx(io.BytesIO(docx)).sections[0]
+    assert (round(section.top_margin.mm), round(section.left_margin.mm)) == (25, 35)
+    assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
