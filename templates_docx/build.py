@@ -1,237 +1,597 @@
-"""Build the standard .docx templates from the rule profile (run: ``python templates_docx/build.py``).
-
-Each template is laid out with python-docx from the current rule profile's fonts, sizes and
-margins, with docxtpl/Jinja tags where the service fills values. The resulting ``template.docx``
-files are committed; run this again after changing a profile or a layout and commit the result.
+"""Build every standard template and its manifest (run: ``make templates``).\n
+For each template this writes ``templates_docx/<key>/template.docx`` (laid out by ``layout.py`` with
+the current rule profile) and ``templates_docx/<key>/manifest.json`` (its fields with Vietnamese labels
+and help). Both are committed; run this again after changing a profile, a layout or a field, and
+commit the result. The texts follow the skeletons of the domain notes (party-records.md §1.4, §3.3,
+§5), not a copy of any one local form.
 """
 
 from __future__ import annotations
 
+import json
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-
-from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Mm, Pt
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
 
+from layout import CENTER, Layout  # noqa: E402
+
+from docservice.generation.manifest import Manifest, fields_model  # noqa: E402
 from docservice.rules import current_profile  # noqa: E402
 
-PROFILE = current_profile()
-CENTER, LEFT, RIGHT, JUSTIFY = (WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT,
-                                WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.JUSTIFY)
+VERSION = "1.1.0"
 
 
-def _font_defaults(document: Document) -> None:
-    style = document.styles["Normal"]
-    style.font.name = PROFILE.font_family
-    style.font.size = Pt(PROFILE.fonts["body"].size)
-    rpr = style.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        fonts.set(qn(attribute), PROFILE.font_family)
-    style.paragraph_format.space_after = Pt(0)
-    style.paragraph_format.space_before = Pt(0)
-    style.paragraph_format.line_spacing = 1.0
+# field specs --------------------------------------------------------------------------------------
+def text(label: str, help: str = "", *, required: bool = True, max_length: int = 300, default: Any = None) -> dict:
+    return _spec("text", label, help, required=required, max_length=max_length, default=default)
 
 
-def _page(document: Document) -> None:
-    section = document.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    margins = PROFILE.margins_mm
-    section.top_margin, section.bottom_margin = Mm(margins["top"]), Mm(margins["bottom"])
-    section.left_margin, section.right_margin = Mm(margins["left"]), Mm(margins["right"])
-    section.header_distance = Mm(10)
-    section.different_first_page_header_footer = True
-    paragraph = section.header.paragraphs[0]
-    paragraph.alignment = CENTER
-    _page_field(paragraph)
+def paragraphs(label: str, help: str = "", *, required: bool = True, max_length: int = 20000,
+               default: Any = None) -> dict:
+    return _spec("paragraphs", label, help, required=required, max_length=max_length, default=default)
 
 
-def _page_field(paragraph) -> None:
-    run = paragraph.add_run()
-    run.font.size = Pt(PROFILE.fonts["page_number"].size)
-    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "2"), ("end", None)):
-        if kind:
-            element = OxmlElement("w:fldChar")
-            element.set(qn("w:fldCharType"), kind)
-        else:
-            element = OxmlElement("w:instrText" if text.strip() == "PAGE" else "w:t")
-            element.set(qn("xml:space"), "preserve")
-            element.text = text
-        run._r.append(element)
+def items(label: str, help: str = "", *, required: bool = False, min_items: int = 0, max_items: int = 30,
+          default: Any = None) -> dict:
+    return _spec("list", label, help, required=required, min_items=min_items, max_items=max_items, default=default)
 
 
-def _para(container, text: str = "", font: str = "body", *, align=None, indent: bool = False,
-          after: float = 0, underline: bool = False):
-    paragraph = container.add_paragraph()
-    if align is not None:
-        paragraph.alignment = align
-    if indent:
-        paragraph.paragraph_format.first_line_indent = Cm(1.27)
-    paragraph.paragraph_format.space_after = Pt(after)
-    if text:
-        spec = PROFILE.fonts[font]
-        run = paragraph.add_run(text)
-        run.font.size = Pt(spec.size)
-        run.bold = spec.bold or None
-        run.italic = spec.italic or None
-        run.underline = underline or None
-    return paragraph
+def day(label: str, help: str = "", *, required: bool = True) -> dict:
+    return _spec("date", label, help, required=required)
 
 
-def _borderless_table(document: Document, widths_mm: tuple[float, float]):
-    table = document.add_table(rows=1, cols=2)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    for cell, width in zip(table.rows[0].cells, widths_mm, strict=True):
-        cell.width = Mm(width)
-        cell.paragraphs[0]._p.getparent().remove(cell.paragraphs[0]._p)
-    return table.rows[0].cells
+def number(label: str, help: str = "", *, minimum: int = 0, maximum: int = 100000) -> dict:
+    return _spec("integer", label, help, required=True, minimum=minimum, maximum=maximum)
 
 
-def _header_block(document: Document) -> None:
-    left, right = _borderless_table(document, (80, 85))
-    _para(left, "{{ header.superior }}", "superior", align=CENTER)
-    _para(left, "{{ header.issuer }}", "issuer", align=CENTER)
-    _para(left, "{{ header.mark }}", "issuer", align=CENTER)
-    _para(left, "{{ header.number_line }}", "number", align=CENTER)
-    _para(left, "{%p if header.confidentiality %}")
-    _para(left, "{{ header.confidentiality }}", "heading", align=CENTER)
-    _para(left, "{%p endif %}")
-    _para(right, "{{ header.title }}", "header_title", align=CENTER, underline=True, after=6)
-    _para(right, "{{ header.place_date }}", "date_line", align=CENTER)
+def choice(label: str, choices: list[str], default: str | None = None, help: str = "") -> dict:
+    return _spec("choice", label, help, required=default is None, choices=choices, default=default)
 
 
-def _signature_block(document: Document) -> None:
-    left, right = _borderless_table(document, (80, 85))
-    _para(left, "{{ recipients_label }}", "recipients_label", align=LEFT)
-    _para(left, "{%p for item in recipients %}", "recipients_item")
-    _para(left, "- {{ item }},", "recipients_item", align=LEFT)
-    _para(left, "{%p endfor %}", "recipients_item")
-    _para(left, "- {{ archive_line }}.", "recipients_item", align=LEFT)
-    _para(right, "{{ signature.authority }}", "signature_authority", align=CENTER)
-    _para(right, "{{ signature.title }}", "signature_title", align=CENTER)
-    for _ in range(4):
-        _para(right, "", "body")
-    _para(right, "{{ signature.name }}", "signature_name", align=CENTER)
+def _spec(kind: str, label: str, help: str, **options: Any) -> dict:
+    spec = {"type": kind, "label": label, **{k: v for k, v in options.items() if v is not None}}
+    if help:
+        spec["help"] = help
+    return spec
 
 
-def _paragraph_loop(document: Document, name: str, line: str = "{{ p }}") -> None:
-    _para(document, f"{{%p for p in {name} %}}")
-    _para(document, line, "body", align=JUSTIFY, indent=True, after=6)
-    _para(document, "{%p endfor %}")
+DATE = {"date": day("Ngày ban hành", "Ngày ký văn bản (YYYY-MM-DD); quyết định nhiệm kỳ và số văn bản.")}
+SIGNER = {
+    "signer_name": text("Người ký", "Họ và tên đồng chí ký thay mặt tập thể.", max_length=128),
+    "signer_title": choice("Chức vụ người ký", ["BÍ THƯ", "PHÓ BÍ THƯ"], "BÍ THƯ",
+                           "Bí thư ký; phó bí thư ký khi được phân công (vẫn ký T/M)."),
+}
+SIGNING_BODY = {"signing_body": choice("Thay mặt", ["BAN THƯỜNG VỤ", "ĐẢNG ỦY"], "BAN THƯỜNG VỤ",
+                                       "Tập thể ban hành: Ban Thường vụ Đảng ủy hoặc Đảng ủy.")}
 
 
-def build_nghi_quyet_chi_bo(target: Path) -> None:
-    """Nghị quyết chi bộ (monthly), after the skeleton in the domain notes §1.4."""
-    document = Document()
-    _font_defaults(document)
-    _page(document)
-    _header_block(document)
-    _para(document, "")
-    _para(document, "{{ doc_type_name }}", "doc_type_name", align=CENTER, after=0)
-    _para(document, "{{ subject }}", "summary", align=CENTER)
-    _para(document, "-----", "body", align=CENTER, after=12)
-    _paragraph_loop(document, "bases", "- {{ p }};")
-    _para(document, "{{ resolves_line }}", "heading", align=CENTER, after=6)
-    _para(document, "I. ĐÁNH GIÁ KẾT QUẢ THỰC HIỆN NHIỆM VỤ", "heading", align=JUSTIFY, indent=True,
-          after=6)
-    _para(document, "1. Kết quả đạt được", "heading", align=JUSTIFY, indent=True, after=6)
-    _paragraph_loop(document, "results")
-    _para(document, "{%p if shortcomings %}")
-    _para(document, "2. Hạn chế, nguyên nhân", "heading", align=JUSTIFY, indent=True, after=6)
-    _paragraph_loop(document, "shortcomings")
-    _para(document, "{%p endif %}")
-    _para(document, "II. NHIỆM VỤ, GIẢI PHÁP", "heading", align=JUSTIFY, indent=True, after=6)
-    _para(document, "{%p for p in tasks %}")
-    _para(document, "{{ loop.index }}. {{ p }}", "body", align=JUSTIFY, indent=True, after=6)
-    _para(document, "{%p endfor %}")
-    _para(document, "III. TỔ CHỨC THỰC HIỆN", "heading", align=JUSTIFY, indent=True, after=6)
-    _paragraph_loop(document, "implementation")
-    _para(document, "{%p if adopted_line %}")
-    _para(document, "{{ adopted_line }}", "body", align=JUSTIFY, indent=True, after=6)
-    _para(document, "{%p endif %}")
-    _para(document, "")
-    _signature_block(document)
-    _finish(document, target, "Nghị quyết chi bộ")
+def recipients(*default: str) -> dict:
+    return {"recipients": items("Nơi nhận", "Mỗi dòng một nơi nhận; dòng \"Lưu …\" được thêm tự động.",
+                                max_items=15, default=list(default))}
 
 
-def _finish(document: Document, target: Path, title: str) -> None:
-    document.core_properties.title = title
-    document.core_properties.author = "docservice"
-    document.save(target)
+def person(prefix: str = "Quần chúng") -> dict:
+    return {
+        "person_name": text("Họ và tên", f"{prefix} được xem xét.", max_length=128),
+        "birth_date": day("Ngày sinh"),
+        "hometown": text("Quê quán", "Xã/phường, tỉnh/thành phố.", max_length=200),
+    }
 
 
-def _heading(document: Document, text: str) -> None:
-    _para(document, text, "heading", align=JUSTIFY, indent=True, after=6)
+VOTE = {
+    "meeting_date": day("Ngày chi bộ họp xét"),
+    "members_total": number("Số đảng viên chính thức được tính để biểu quyết",
+                            "Theo Quy định thi hành Điều lệ Đảng (trừ đảng viên đi sinh hoạt tạm thời, miễn sinh "
+                            "hoạt vắng mặt, bị đình chỉ, vắng có lý do được chấp thuận).", minimum=1),
+    "members_present": number("Số đảng viên chính thức có mặt"),
+    "votes_for": number("Số đảng viên tán thành"),
+}
 
 
-def _minutes_signatures(document: Document) -> None:
-    left, right = _borderless_table(document, (80, 85))
-    for cell, label, name in ((left, PROFILE.minutes_signatures["left"], "minute_taker_name"),
-                              (right, PROFILE.minutes_signatures["right"], "chair_name")):
-        _para(cell, label, "signature_title", align=CENTER)
-        for _ in range(4):
-            _para(cell, "", "body")
-        _para(cell, f"{{{{ {name} }}}}", "signature_name", align=CENTER)
+# templates ----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Definition:
+    key: str
+    title: str
+    doc_type: str
+    issuer_kinds: tuple[str, ...]
+    title_prefix: str
+    title_field: str
+    fields: dict[str, dict]
+    lay_out: Callable[[Layout], None]
 
 
-def build_bien_ban_sinh_hoat_chi_bo(target: Path) -> None:
-    """Biên bản sinh hoạt chi bộ: who was there, who said what, the conclusion and the votes."""
-    document = Document()
-    _font_defaults(document)
-    _page(document)
-    _header_block(document)
-    _para(document, "")
-    _para(document, "{{ doc_type_name }}", "doc_type_name", align=CENTER)
-    _para(document, "{{ summary|upper }}", "summary", align=CENTER)
-    _para(document, "-----", "body", align=CENTER, after=12)
-    _paragraph_loop(document, "opening")
-    _para(document, "- Chủ trì: {{ chair }}.", "body", align=JUSTIFY, indent=True, after=6)
-    _para(document, "- Thư ký: {{ minute_taker }}.", "body", align=JUSTIFY, indent=True, after=6)
-    _para(document, "{%p if guests %}")
-    _para(document, "- Khách mời: {{ guests|join(', ') }}.", "body", align=JUSTIFY, indent=True, after=6)
-    _para(document, "{%p endif %}")
-    _heading(document, "I. THÀNH PHẦN")
-    _paragraph_loop(document, "composition", "- {{ p }}")
-    _heading(document, "II. NỘI DUNG VÀ DIỄN BIẾN")
-    _para(document, "{%p for item in contents %}")
-    _para(document, "{{ loop.index }}. {{ item.heading }}", "heading", align=JUSTIFY, indent=True, after=6)
-    _para(document, "{%p for p in item.text %}")
-    _para(document, "{{ p }}", "body", align=JUSTIFY, indent=True, after=6)
-    _para(document, "{%p endfor %}")
-    _para(document, "{%p for s in item.speakers %}")
-    _para(document, "- {{ s }}", "body", align=JUSTIFY, indent=True, after=6)
-    _para(document, "{%p endfor %}")
-    _para(document, "{%p endfor %}")
-    _heading(document, "III. KẾT LUẬN")
-    _paragraph_loop(document, "conclusion")
-    _para(document, "{%p if votes %}")
-    _heading(document, "IV. BIỂU QUYẾT")
-    _paragraph_loop(document, "votes", "- {{ p }}")
-    _para(document, "{%p endif %}")
-    _paragraph_loop(document, "closing")
-    _para(document, "")
-    _minutes_signatures(document)
-    _finish(document, target, "Biên bản sinh hoạt chi bộ")
+def _minutes_body(page: Layout, *, thematic: bool) -> None:
+    page.header()
+    page.title("{{ summary|upper }}")
+    page.loop("opening")
+    page.body("- Chủ trì: {{ chair }}.")
+    page.body("- Thư ký: {{ minute_taker }}.")
+    page.optional("guests", "- Khách mời: {{ guests|join('; ') }}.")
+    page.heading("I. THÀNH PHẦN")
+    page.loop("composition", "- {{ p }}")
+    if thematic:
+        page.heading("II. NỘI DUNG CHUYÊN ĐỀ VÀ THẢO LUẬN")
+        page.body("Chuyên đề: {{ topic }}.")
+    else:
+        page.heading("II. NỘI DUNG VÀ DIỄN BIẾN")
+    page.tag("{%p for item in contents %}")
+    page.heading("{{ loop.index }}. {{ item.heading }}")
+    page.loop("item.text")
+    page.loop("item.speakers", "- {{ s }}", item="s")
+    page.tag("{%p endfor %}")
+    page.heading("III. KẾT LUẬN")
+    page.loop("conclusion")
+    page.tag("{%p if votes %}")
+    page.heading("IV. BIỂU QUYẾT")
+    page.loop("votes", "- {{ p }}")
+    page.tag("{%p endif %}")
+    page.loop("closing")
+    page.minutes_signature()
 
 
-BUILDERS = {"nghi-quyet-chi-bo": build_nghi_quyet_chi_bo,
-            "bien-ban-sinh-hoat-chi-bo": build_bien_ban_sinh_hoat_chi_bo}
+MINUTES_FIELDS = {
+    "date": day("Ngày họp", "Ngày sinh hoạt (YYYY-MM-DD)."),
+    "summary": text("Tên buổi sinh hoạt", "Ví dụ: sinh hoạt chi bộ thường kỳ tháng 02 năm 2026"),
+    "opening": paragraphs("Thời gian, địa điểm", "Ví dụ: Vào hồi 19 giờ 30 phút, ngày 05 tháng 02 năm 2026, tại "
+                          "Nhà văn hóa Khu phố 1, Chi bộ tiến hành sinh hoạt thường kỳ.", max_length=3000),
+    "chair": text("Chủ trì", "Họ tên, chức vụ.", max_length=200),
+    "minute_taker": text("Thư ký", "Họ tên, chức vụ.", max_length=200),
+    "guests": items("Khách mời", "Mỗi dòng một đại biểu (họ tên, chức vụ).", max_items=50),
+    "composition": paragraphs("Thành phần", "Tổng số đảng viên, số có mặt, vắng có lý do và không lý do (ghi rõ "
+                              "họ tên và lý do).", max_length=10000),
+    "contents": {"type": "items", "label": "Nội dung và diễn biến", "max_items": 50, "default": [],
+                 "help": "Mỗi nội dung: tiêu đề, nội dung trình bày, ý kiến phát biểu của từng đồng chí.",
+                 "item_fields": {
+                     "heading": text("Nội dung"),
+                     "text": paragraphs("Trình bày", required=False, default=""),
+                     "speakers": items("Ý kiến phát biểu", "Mỗi dòng: Đồng chí …: ý kiến.", max_items=100,
+                                       default=[]),
+                 }},
+    "conclusion": paragraphs("Kết luận của chủ trì"),
+    "votes": paragraphs("Biểu quyết", "Ví dụ: 25/28 đồng chí tán thành (89,3%).", required=False, max_length=5000),
+    "closing": paragraphs("Kết thúc", "Giờ kết thúc; biên bản đã được đọc lại và thông qua.", max_length=2000),
+    "minute_taker_name": text("Họ tên thư ký", max_length=128),
+    "chair_name": text("Họ tên người chủ trì", max_length=128),
+}
+
+
+def _resolution_monthly(page: Layout) -> None:
+    page.header()
+    page.title("{{ subject }}")
+    page.bases()
+    page.para("{{ resolves_line }}", "heading", align=CENTER, after=6, keep_with_next=True)
+    page.heading("I. ĐÁNH GIÁ KẾT QUẢ THỰC HIỆN NHIỆM VỤ")
+    page.heading("1. Kết quả đạt được")
+    page.loop("results")
+    page.tag("{%p if shortcomings %}")
+    page.heading("2. Hạn chế, nguyên nhân")
+    page.loop("shortcomings")
+    page.tag("{%p endif %}")
+    page.heading("II. NHIỆM VỤ, GIẢI PHÁP")
+    page.loop("tasks", "{{ loop.index }}. {{ p }}")
+    page.heading("III. TỔ CHỨC THỰC HIỆN")
+    page.loop("implementation")
+    page.optional("adopted_line", "{{ adopted_line }}")
+    page.collegial_signature()
+
+
+def _vote_paragraph(page: Layout, subject: str) -> None:
+    page.body("Ngày {{ fmt.short(meeting_date) }}, {{ issuer_name }} họp xét " + subject + ". Tổng số đảng viên "
+              "chính thức được tính để biểu quyết: {{ members_total }} đồng chí; có mặt {{ members_present }} "
+              "đồng chí.")
+
+
+def _vote_result(page: Layout) -> None:
+    page.body("Kết quả biểu quyết: {{ votes_for }}/{{ members_total }} đồng chí tán thành "
+              "({{ fmt.percent(votes_for, members_total) }}).")
+
+
+def _resolution_admission(page: Layout) -> None:
+    page.header()
+    page.title("đề nghị kết nạp đảng viên")
+    page.bases()
+    _vote_paragraph(page, "đề nghị kết nạp quần chúng {{ person_name }} vào Đảng")
+    page.body("Quần chúng {{ person_name }}, sinh ngày {{ fmt.short(birth_date) }}, quê quán {{ hometown }}; "
+              "{{ occupation }}.")
+    page.body("Chi bộ nhận xét:")
+    page.loop("remarks")
+    _vote_result(page)
+    page.para("{{ resolves_line }}", "heading", align=CENTER, after=6, keep_with_next=True)
+    page.body("1. Đề nghị {{ superior_body }} xem xét, kết nạp quần chúng {{ person_name }} vào Đảng Cộng sản "
+              "Việt Nam.")
+    page.body("2. Phân công đồng chí {{ helpers|join(' và đồng chí ') }} tiếp tục giúp đỡ quần chúng "
+              "{{ person_name }} trong thời gian chờ kết nạp và khi là đảng viên dự bị.")
+    page.collegial_signature()
+
+
+def _resolution_recognition(page: Layout) -> None:
+    page.header()
+    page.title("đề nghị công nhận đảng viên chính thức")
+    page.bases()
+    _vote_paragraph(page, "đề nghị công nhận đảng viên chính thức cho đồng chí {{ person_name }}")
+    page.body("Đồng chí {{ person_name }}, sinh ngày {{ fmt.short(birth_date) }}, quê quán {{ hometown }}, được "
+              "kết nạp vào Đảng ngày {{ fmt.short(admitted_on) }} theo {{ admission_decision }}; đến ngày "
+              "{{ fmt.short(official_from) }} hết thời gian dự bị.")
+    page.body("Chi bộ nhận xét:")
+    page.loop("remarks")
+    _vote_result(page)
+    page.para("{{ resolves_line }}", "heading", align=CENTER, after=6, keep_with_next=True)
+    page.body("Đề nghị {{ superior_body }} xem xét, công nhận đồng chí {{ person_name }} là đảng viên chính thức "
+              "kể từ ngày {{ fmt.short(official_from) }}.")
+    page.collegial_signature()
+
+
+def _resolution_exemption(page: Layout) -> None:
+    page.header()
+    page.title("về việc miễn công tác và sinh hoạt đảng")
+    page.bases()
+    _vote_paragraph(page, "đơn đề nghị miễn công tác và sinh hoạt đảng của đồng chí {{ person_name }}")
+    page.body("Đồng chí {{ person_name }}, sinh ngày {{ fmt.short(birth_date) }}, quê quán {{ hometown }}.")
+    page.body("Chi bộ xét thấy:")
+    page.loop("reasons")
+    _vote_result(page)
+    page.para("{{ resolves_line }}", "heading", align=CENTER, after=6, keep_with_next=True)
+    page.body("1. Đồng ý để đồng chí {{ person_name }} được miễn công tác và sinh hoạt đảng kể từ ngày "
+              "{{ fmt.short(from_date) }}.")
+    page.body("2. Đồng chí {{ person_name }} vẫn được dự các buổi sinh hoạt khi có điều kiện, được chi bộ thông "
+              "tin tình hình; khi sức khỏe phục hồi, báo cáo chi bộ để sinh hoạt trở lại.")
+    page.body("3. Nghị quyết được ghi vào sổ nghị quyết của chi bộ và báo cáo {{ superior_body }}.")
+    page.collegial_signature()
+
+
+MEMBER_RESOLUTION_RECIPIENTS = recipients("{superior_body} (b/c)", "Đồng chí có tên trên")
+BASES_CHI_BO = {"bases": items("Căn cứ", "Mỗi dòng một căn cứ.", max_items=10,
+                               default=["Căn cứ Điều lệ Đảng Cộng sản Việt Nam",
+                                        "Căn cứ Quy định và Hướng dẫn thi hành Điều lệ Đảng hiện hành"])}
+
+
+def _decision(page: Layout, summary: str, articles: list[str]) -> None:
+    page.header()
+    page.title(summary)
+    page.bases()
+    page.para("{{ decides_line }}", "heading", align=CENTER, after=6, keep_with_next=True)
+    for index, article in enumerate(articles, start=1):
+        page.body(f"Điều {index}. {article}")
+    page.collegial_signature()
+
+
+def _decision_admission(page: Layout) -> None:
+    _decision(page, "về việc kết nạp đảng viên", [
+        "Kết nạp quần chúng {{ person_name }}, sinh ngày {{ fmt.short(birth_date) }}, quê quán {{ hometown }}, "
+        "vào Đảng Cộng sản Việt Nam. Thời gian dự bị 12 tháng, kể từ ngày chi bộ tổ chức lễ kết nạp.",
+        "{{ chi_bo }} có trách nhiệm tổ chức lễ kết nạp theo quy định; phân công đảng viên chính thức giúp đỡ "
+        "đảng viên dự bị.",
+        "Văn phòng Đảng ủy, {{ chi_bo }} và đồng chí có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này.",
+    ])
+
+
+def _decision_recognition(page: Layout) -> None:
+    _decision(page, "về việc công nhận đảng viên chính thức", [
+        "Công nhận đồng chí {{ person_name }}, sinh ngày {{ fmt.short(birth_date) }}, quê quán {{ hometown }}, "
+        "đảng viên dự bị thuộc {{ chi_bo }}, là đảng viên chính thức kể từ ngày {{ fmt.short(official_from) }}.",
+        "Văn phòng Đảng ủy, {{ chi_bo }} và đồng chí có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này.",
+    ])
+
+
+def _decision_award(page: Layout) -> None:
+    page.header()
+    page.title("về việc khen thưởng")
+    page.bases()
+    page.para("{{ decides_line }}", "heading", align=CENTER, after=6, keep_with_next=True)
+    page.body("Điều 1. Tặng Giấy khen của {{ issuer_name }} cho {{ awardees|length }} đồng chí đã {{ achievement }}:")
+    page.loop("awardees", "{{ loop.index }}. Đồng chí {{ p }}.")
+    page.body("Điều 2. Văn phòng Đảng ủy, các chi bộ có liên quan và các đồng chí có tên tại Điều 1 chịu trách "
+              "nhiệm thi hành Quyết định này.")
+    page.collegial_signature()
+
+
+def _decision_discipline(page: Layout) -> None:
+    _decision(page, "về việc thi hành kỷ luật đảng viên", [
+        "Thi hành kỷ luật bằng hình thức {{ discipline|upper }} đối với đồng chí {{ person_name }}, đảng viên "
+        "{{ member_status }} thuộc {{ chi_bo }}, vì đã có vi phạm: {{ violation }}",
+        "Đồng chí {{ person_name }} có quyền khiếu nại lên cấp ủy cấp trên trong thời hạn một tháng kể từ ngày "
+        "nhận Quyết định này.",
+        "Văn phòng Đảng ủy, {{ chi_bo }} và đồng chí có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này.",
+    ])
+
+
+def _decision_removal(page: Layout) -> None:
+    _decision(page, "về việc xóa tên đảng viên", [
+        "Xóa tên đồng chí {{ person_name }}, sinh ngày {{ fmt.short(birth_date) }}, đảng viên thuộc "
+        "{{ chi_bo }}, ra khỏi danh sách đảng viên, vì: {{ reason }}.",
+        "{{ chi_bo }} có trách nhiệm thông báo và thu hồi thẻ đảng viên theo quy định.",
+        "Văn phòng Đảng ủy, {{ chi_bo }} và đồng chí có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này.",
+    ])
+
+
+def _report(page: Layout) -> None:
+    page.header()
+    page.title("{{ subject }}")
+    page.tag("{%p for section in sections %}")
+    page.heading("{{ section.heading }}")
+    page.loop("section.text")
+    page.tag("{%p endfor %}")
+    page.collegial_signature()
+
+
+def _official_letter(page: Layout) -> None:
+    page.header(summary_under_number=True)
+    page.para("")
+    page.para("Kính gửi: {{ addressees|join('; ') }}", "body", align=CENTER, after=12)
+    page.loop("content")
+    page.collegial_signature()
+
+
+def _introduction(page: Layout) -> None:
+    page.header()
+    page.title("({{ 'chính thức' if transfer == 'chinh_thuc' else 'tạm thời' }})",
+               name="{{ doc_type_name }} SINH HOẠT ĐẢNG")
+    page.para("Kính gửi: {{ addressee }}", "body", align=CENTER, after=12)
+    page.body("{{ issuer_name }} trân trọng giới thiệu đồng chí {{ person_name }}, sinh ngày "
+              "{{ fmt.short(birth_date) }}, quê quán {{ hometown }}.")
+    page.body("Là đảng viên {{ member_status }}; vào Đảng ngày {{ fmt.short(admitted_on) }}"
+              "{{ (', chính thức ngày ' ~ fmt.short(official_on)) if official_on else '' }}; "
+              "số thẻ đảng viên: {{ card_number or 'chưa cấp' }}.")
+    page.body("Hiện sinh hoạt tại {{ from_chi_bo }}; được giới thiệu đến sinh hoạt đảng "
+              "{{ 'chính thức' if transfer == 'chinh_thuc' else 'tạm thời' }} tại {{ to_org }}.")
+    page.body("Lý do: {{ reason }}.")
+    page.body("Đồng chí {{ person_name }} đã đóng đảng phí đến hết {{ dues_paid_through }}.")
+    page.body("Đề nghị {{ to_org }} tiếp nhận, quản lý và giúp đỡ đồng chí {{ person_name }} sinh hoạt đảng theo "
+              "quy định. Giấy giới thiệu này có giá trị đến hết ngày {{ fmt.short(valid_until) }}.")
+    page.collegial_signature()
+
+
+DECISION_COMMON = {**DATE, "bases": items("Căn cứ", "Mỗi dòng một căn cứ.", max_items=10, default=[
+    "Căn cứ Điều lệ Đảng Cộng sản Việt Nam", "Căn cứ Quy định thi hành Điều lệ Đảng hiện hành",
+    "Căn cứ Quy chế làm việc của Đảng ủy nhiệm kỳ hiện hành"]), **SIGNING_BODY}
+CHI_BO = {"chi_bo": text("Chi bộ", "Tên chi bộ của đảng viên, ví dụ: Chi bộ Khu phố 1.", max_length=200)}
+
+DEFINITIONS = [
+    Definition("bien-ban-sinh-hoat-chi-bo", "Biên bản sinh hoạt chi bộ thường kỳ", "bien_ban", ("chi_bo",),
+               "Biên bản", "summary", MINUTES_FIELDS, lambda page: _minutes_body(page, thematic=False)),
+    Definition("bien-ban-sinh-hoat-chuyen-de", "Biên bản sinh hoạt chuyên đề", "bien_ban", ("chi_bo",),
+               "Biên bản", "summary",
+               {**MINUTES_FIELDS, "topic": text("Chuyên đề", "Tên chuyên đề sinh hoạt.", max_length=500)},
+               lambda page: _minutes_body(page, thematic=True)),
+    Definition("nghi-quyet-chi-bo", "Nghị quyết chi bộ (sinh hoạt thường kỳ hằng tháng)", "nghi_quyet",
+               ("chi_bo",), "Nghị quyết", "subject", {
+                   **DATE,
+                   "subject": text("Trích yếu", "Ví dụ: về lãnh đạo thực hiện nhiệm vụ tháng 02/2026"),
+                   "bases": items("Căn cứ", "Mỗi dòng một căn cứ, không cần dấu gạch đầu dòng.", max_items=10,
+                                  default=["Căn cứ Điều lệ Đảng Cộng sản Việt Nam",
+                                           "Căn cứ kết quả sinh hoạt chi bộ thường kỳ"]),
+                   "results": paragraphs("Kết quả đạt được", "Đánh giá kết quả thực hiện nhiệm vụ; mỗi dòng là một "
+                                         "đoạn."),
+                   "shortcomings": paragraphs("Hạn chế, nguyên nhân", "Để trống nếu không có.", required=False),
+                   "tasks": items("Nhiệm vụ, giải pháp", "Mỗi mục một nhiệm vụ; được đánh số tự động.",
+                                  required=True, min_items=1),
+                   "implementation": paragraphs("Tổ chức thực hiện", required=False, max_length=5000, default=(
+                       "Chi ủy, các đồng chí đảng viên trong chi bộ có trách nhiệm tổ chức thực hiện nghị quyết "
+                       "này.")),
+                   **recipients("{superior_body} (b/c)", "Đảng viên trong chi bộ"), **SIGNER,
+               }, _resolution_monthly),
+    Definition("nghi-quyet-de-nghi-ket-nap", "Nghị quyết chi bộ đề nghị kết nạp đảng viên", "nghi_quyet",
+               ("chi_bo",), "Nghị quyết đề nghị kết nạp đảng viên", "person_name", {
+                   **DATE, **BASES_CHI_BO, **person(), **VOTE,
+                   "occupation": text("Nghề nghiệp, nơi làm việc", max_length=300),
+                   "remarks": paragraphs("Nhận xét của chi bộ", "Ưu điểm, khuyết điểm; mỗi dòng một đoạn."),
+                   "helpers": items("Đảng viên giúp đỡ", "Họ tên đảng viên chính thức được phân công giúp đỡ.",
+                                    required=True, min_items=1, max_items=2),
+                   **MEMBER_RESOLUTION_RECIPIENTS, **SIGNER,
+               }, _resolution_admission),
+    Definition("nghi-quyet-cong-nhan-chinh-thuc", "Nghị quyết chi bộ đề nghị công nhận đảng viên chính thức",
+               "nghi_quyet", ("chi_bo",), "Nghị quyết đề nghị công nhận đảng viên chính thức", "person_name", {
+                   **DATE, **BASES_CHI_BO, **person("Đảng viên dự bị"), **VOTE,
+                   "admitted_on": day("Ngày kết nạp"),
+                   "admission_decision": text("Quyết định kết nạp", "Ví dụ: Quyết định số 15-QĐ/ĐU ngày 10/3/2025 "
+                                              "của Ban Thường vụ Đảng ủy phường An Phú"),
+                   "official_from": day("Ngày công nhận chính thức", "Ngày hết 12 tháng dự bị."),
+                   "remarks": paragraphs("Nhận xét của chi bộ", "Việc thực hiện nhiệm vụ trong thời gian dự bị."),
+                   **MEMBER_RESOLUTION_RECIPIENTS, **SIGNER,
+               }, _resolution_recognition),
+    Definition("nghi-quyet-mien-sinh-hoat", "Nghị quyết chi bộ về việc miễn công tác và sinh hoạt đảng",
+               "nghi_quyet", ("chi_bo",), "Nghị quyết về việc miễn công tác và sinh hoạt đảng", "person_name", {
+                   **DATE, **BASES_CHI_BO, **person("Đảng viên"), **VOTE,
+                   "reasons": paragraphs("Lý do", "Tuổi cao, sức khỏe yếu (kèm xác nhận của cơ sở y tế), tự nguyện "
+                                         "đề nghị."),
+                   "from_date": day("Miễn từ ngày"),
+                   **MEMBER_RESOLUTION_RECIPIENTS, **SIGNER,
+               }, _resolution_exemption),
+    Definition("quyet-dinh-ket-nap", "Quyết định kết nạp đảng viên", "quyet_dinh", ("dang_bo_co_so", "dang_uy"),
+               "Quyết định kết nạp đảng viên", "person_name", {
+                   **DECISION_COMMON, **person(), **CHI_BO,
+                   **recipients("{chi_bo}", "Đồng chí có tên tại Điều 1"), **SIGNER,
+               }, _decision_admission),
+    Definition("quyet-dinh-cong-nhan-chinh-thuc", "Quyết định công nhận đảng viên chính thức", "quyet_dinh",
+               ("dang_bo_co_so", "dang_uy"), "Quyết định công nhận đảng viên chính thức", "person_name", {
+                   **DECISION_COMMON, **person("Đảng viên dự bị"), **CHI_BO,
+                   "official_from": day("Chính thức từ ngày"),
+                   **recipients("{chi_bo}", "Đồng chí có tên tại Điều 1"), **SIGNER,
+               }, _decision_recognition),
+    Definition("quyet-dinh-khen-thuong", "Quyết định khen thưởng", "quyet_dinh", ("dang_bo_co_so", "dang_uy"),
+               "Quyết định khen thưởng", "achievement", {
+                   **DECISION_COMMON,
+                   "achievement": text("Thành tích", "Ví dụ: hoàn thành xuất sắc nhiệm vụ năm 2025", max_length=500),
+                   "awardees": items("Người được khen", "Mỗi dòng: họ tên, đảng viên chi bộ nào.", required=True,
+                                     min_items=1, max_items=100),
+                   **recipients("Các chi bộ có đảng viên được khen", "Các đồng chí có tên tại Điều 1"), **SIGNER,
+               }, _decision_award),
+    Definition("quyet-dinh-ky-luat", "Quyết định thi hành kỷ luật đảng viên", "quyet_dinh",
+               ("dang_bo_co_so", "dang_uy"), "Quyết định thi hành kỷ luật đảng viên", "person_name", {
+                   **DECISION_COMMON, **CHI_BO,
+                   "person_name": text("Họ và tên", max_length=128),
+                   "member_status": choice("Đảng viên", ["chính thức", "dự bị"], "chính thức",
+                                           "Đảng viên dự bị chỉ bị khiển trách hoặc cảnh cáo."),
+                   "discipline": choice("Hình thức kỷ luật", ["khiển trách", "cảnh cáo", "cách chức", "khai trừ"]),
+                   "violation": text("Nội dung vi phạm", "Tóm tắt vi phạm, kết thúc bằng dấu chấm.", max_length=2000),
+                   **recipients("Ủy ban Kiểm tra Đảng ủy", "{chi_bo}", "Đồng chí có tên tại Điều 1"), **SIGNER,
+               }, _decision_discipline),
+    Definition("quyet-dinh-xoa-ten", "Quyết định xóa tên đảng viên", "quyet_dinh", ("dang_bo_co_so", "dang_uy"),
+               "Quyết định xóa tên đảng viên", "person_name", {
+                   **DECISION_COMMON, **CHI_BO,
+                   "person_name": text("Họ và tên", max_length=128), "birth_date": day("Ngày sinh"),
+                   "reason": choice("Lý do (Quy định thi hành Điều lệ Đảng)", [
+                       "bỏ sinh hoạt đảng hoặc không đóng đảng phí ba tháng trong năm mà không có lý do chính đáng",
+                       "tự ý trả lại thẻ đảng viên hoặc hủy thẻ đảng viên",
+                       "giảm sút ý chí, không thực hiện nhiệm vụ đảng viên, đã được chi bộ giáo dục nhưng sau "
+                       "thời gian 12 tháng phấn đấu không tiến bộ",
+                       "hai năm liền vi phạm tư cách đảng viên",
+                       "không bảo đảm tiêu chuẩn chính trị theo quy định của Bộ Chính trị"]),
+                   **recipients("{chi_bo}", "Đồng chí có tên tại Điều 1"), **SIGNER,
+               }, _decision_removal),
+    Definition("bao-cao", "Báo cáo", "bao_cao", ("chi_bo", "dang_bo_co_so", "dang_uy"), "Báo cáo", "subject", {
+        **DATE,
+        "subject": text("Trích yếu", "Ví dụ: kết quả lãnh đạo thực hiện nhiệm vụ quý I năm 2026"),
+        "sections": {"type": "items", "label": "Các phần", "min_items": 1, "max_items": 20, "required": True,
+                     "help": "Mỗi phần: tiêu đề (ví dụ I. KẾT QUẢ …) và nội dung.",
+                     "item_fields": {"heading": text("Tiêu đề", max_length=300),
+                                     "text": paragraphs("Nội dung")}},
+        **recipients("{superior_body} (b/c)"), **SIGNER,
+    }, _report),
+    Definition("cong-van", "Công văn", "cong_van", ("chi_bo", "dang_bo_co_so", "dang_uy"), "Công văn V/v",
+               "subject", {
+                   **DATE,
+                   "subject": text("Trích yếu (V/v)", "Ví dụ: đề nghị cung cấp hồ sơ đảng viên chuyển đến"),
+                   "addressees": items("Kính gửi", "Mỗi dòng một nơi nhận chính.", required=True, min_items=1,
+                                       max_items=10),
+                   "content": paragraphs("Nội dung"),
+                   **recipients("Như trên"), **SIGNER,
+               }, _official_letter),
+    Definition("giay-gioi-thieu-sinh-hoat-dang", "Giấy giới thiệu sinh hoạt đảng", "giay_gioi_thieu",
+               ("dang_bo_co_so", "dang_uy"), "Giấy giới thiệu sinh hoạt đảng", "person_name", {
+                   **DATE,
+                   "transfer": choice("Loại", ["chinh_thuc", "tam_thoi"], "chinh_thuc",
+                                      "chinh_thuc: chuyển sinh hoạt chính thức; tam_thoi: sinh hoạt tạm thời."),
+                   "addressee": text("Kính gửi", "Cấp ủy nơi đến, ví dụ: Đảng ủy phường Đông Hòa.", max_length=300),
+                   **person("Đảng viên"),
+                   "member_status": choice("Đảng viên", ["chính thức", "dự bị"], "chính thức"),
+                   "admitted_on": day("Ngày vào Đảng"), "official_on": day("Ngày chính thức", required=False),
+                   "card_number": text("Số thẻ đảng viên", "NN.NNNNNN", required=False, max_length=16),
+                   "from_chi_bo": text("Đang sinh hoạt tại", max_length=300),
+                   "to_org": text("Nơi đến", max_length=300),
+                   "reason": text("Lý do", "Ví dụ: chuyển nơi cư trú", max_length=500),
+                   "dues_paid_through": text("Đã đóng đảng phí đến hết", "Ví dụ: tháng 02 năm 2026", max_length=100),
+                   "valid_until": day("Giấy có giá trị đến ngày"),
+                   **recipients("Như trên", "{from_chi_bo}"), **SIGNER,
+               }, _introduction),
+]
+
+
+MINUTES_EXAMPLE = {
+    "date": "2026-02-05", "summary": "sinh hoạt chi bộ thường kỳ tháng 02 năm 2026",
+    "opening": "Vào hồi 19 giờ 30 phút, ngày 05 tháng 02 năm 2026, tại Nhà văn hóa Khu phố 1, Chi bộ Khu phố 1 "
+               "tiến hành sinh hoạt chi bộ thường kỳ tháng 02 năm 2026.",
+    "chair": "đồng chí Nguyễn Văn Hùng, Bí thư chi bộ", "minute_taker": "đồng chí Trần Thị Thu Hà, Phó Bí thư chi bộ",
+    "guests": ["Đồng chí Trần Văn Bảy, Đảng ủy viên phụ trách địa bàn"],
+    "composition": "Tổng số đảng viên của chi bộ: 28 đồng chí (chính thức 25, dự bị 3).\n"
+                   "Có mặt: 24 đồng chí. Vắng mặt có lý do: 3 đồng chí (Lê Văn Tư – ốm; Phạm Thị Năm – đi công tác; "
+                   "Hoàng Văn Sáu – việc gia đình). Vắng mặt không có lý do: 1 đồng chí (Đỗ Văn Bảy).",
+    "contents": [{"heading": "Đánh giá kết quả thực hiện nhiệm vụ tháng 01/2026",
+                  "text": "Đồng chí Bí thư trình bày báo cáo của chi ủy.",
+                  "speakers": ["Đồng chí Lê Quang Vinh: đề nghị tổng vệ sinh khu phố trước Tết.",
+                               "Đồng chí Trần Văn Bảy: ghi nhận kết quả, đề nghị chú ý phát triển đảng viên."]}],
+    "conclusion": "Chi bộ thống nhất đánh giá hoàn thành tốt nhiệm vụ tháng 01/2026.",
+    "votes": "Biểu quyết thông qua nghị quyết: 25/28 đồng chí tán thành (89,3%), 0 đồng chí không tán thành, "
+             "0 đồng chí không biểu quyết.",
+    "closing": "Cuộc họp kết thúc vào hồi 21 giờ 30 phút cùng ngày. Biên bản đã được đọc lại trước chi bộ và được "
+               "nhất trí thông qua.",
+    "minute_taker_name": "Trần Thị Thu Hà", "chair_name": "Nguyễn Văn Hùng",
+}
+SIGNED = {"signer_name": "Nguyễn Văn Hùng"}
+VOTED = {"meeting_date": "2026-02-05", "members_total": 21, "members_present": 20, "votes_for": 19}
+DECIDED = {"date": "2026-03-02", "signer_name": "Phạm Văn Đức"}
+KP1 = {"chi_bo": "Chi bộ Khu phố 1"}
+EXAMPLES: dict[str, dict[str, Any]] = {
+    "bien-ban-sinh-hoat-chi-bo": MINUTES_EXAMPLE,
+    "bien-ban-sinh-hoat-chuyen-de": {**MINUTES_EXAMPLE, "summary": "sinh hoạt chuyên đề quý I năm 2026",
+                                     "topic": "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh về "
+                                              "tinh thần trách nhiệm của người đảng viên", "votes": None},
+    "nghi-quyet-chi-bo": {"date": "2026-02-05", "subject": "về lãnh đạo thực hiện nhiệm vụ tháng 02/2026",
+                          "results": "Chi bộ lãnh đạo đảng viên hoàn thành tốt nhiệm vụ tháng 01/2026.\n"
+                                     "An ninh trật tự, vệ sinh môi trường được giữ vững.",
+                          "shortcomings": "Một số đảng viên cao tuổi chưa sử dụng thành thạo Sổ tay đảng viên điện tử.",
+                          "tasks": ["Tổ chức cho nhân dân đón Tết Bính Ngọ vui tươi, an toàn, tiết kiệm.",
+                                    "Hoàn thành thu đảng phí quý I năm 2026."], **SIGNED},
+    "nghi-quyet-de-nghi-ket-nap": {"date": "2026-02-05", "person_name": "Nguyễn Thị Mai Anh",
+                                   "birth_date": "1998-04-12", "hometown": "phường An Phú, tỉnh Lam Sơn",
+                                   "occupation": "giáo viên Trường Tiểu học An Phú", **VOTED,
+                                   "remarks": "Có lập trường tư tưởng vững vàng, chấp hành tốt chủ trương của Đảng.\n"
+                                              "Gương mẫu trong công tác, được quần chúng tín nhiệm.",
+                                   "helpers": ["Trần Thị Thu Hà", "Lê Quang Vinh"], **SIGNED},
+    "nghi-quyet-cong-nhan-chinh-thuc": {"date": "2026-03-05", "person_name": "Đặng Minh Tuấn",
+                                        "birth_date": "1998-09-09", "hometown": "phường An Phú, tỉnh Lam Sơn",
+                                        **VOTED, "meeting_date": "2026-03-05", "admitted_on": "2025-03-01",
+                                        "admission_decision": "Quyết định số 15-QĐ/ĐU ngày 20/02/2025 của Ban Thường "
+                                                              "vụ Đảng ủy phường An Phú",
+                                        "official_from": "2026-03-01",
+                                        "remarks": "Trong thời gian dự bị, đồng chí hoàn thành tốt nhiệm vụ được giao.",
+                                        **SIGNED},
+    "nghi-quyet-mien-sinh-hoat": {"date": "2026-02-05", "person_name": "Hoàng Đức Thắng", "birth_date": "1945-06-30",
+                                  "hometown": "phường An Phú, tỉnh Lam Sơn", **VOTED,
+                                  "reasons": "Đồng chí tuổi cao (81 tuổi), sức khỏe yếu, có giấy xác nhận của Trung "
+                                             "tâm Y tế phường; tự nguyện làm đơn đề nghị.",
+                                  "from_date": "2026-03-01", **SIGNED},
+    "quyet-dinh-ket-nap": {**DECIDED, **KP1, "person_name": "Nguyễn Thị Mai Anh", "birth_date": "1998-04-12",
+                           "hometown": "phường An Phú, tỉnh Lam Sơn"},
+    "quyet-dinh-cong-nhan-chinh-thuc": {**DECIDED, **KP1, "person_name": "Đặng Minh Tuấn", "birth_date": "1998-09-09",
+                                        "hometown": "phường An Phú, tỉnh Lam Sơn", "official_from": "2026-03-01"},
+    "quyet-dinh-khen-thuong": {**DECIDED, "achievement": "hoàn thành xuất sắc nhiệm vụ năm 2025",
+                               "awardees": ["Trần Thị Thu Hà, đảng viên Chi bộ Khu phố 1",
+                                            "Lê Thị Thanh Tâm, đảng viên Chi bộ Trường Tiểu học An Phú"]},
+    "quyet-dinh-ky-luat": {**DECIDED, **KP1, "person_name": "Bùi Văn Lợi", "discipline": "khiển trách",
+                           "violation": "không thực hiện nhiệm vụ đảng viên được chi bộ phân công trong năm 2025."},
+    "quyet-dinh-xoa-ten": {**DECIDED, "chi_bo": "Chi bộ Khu phố 3", "person_name": "Cao Văn Đạt",
+                           "birth_date": "1970-12-30",
+                           "reason": "bỏ sinh hoạt đảng hoặc không đóng đảng phí ba tháng trong năm mà không có lý "
+                                     "do chính đáng"},
+    "bao-cao": {"date": "2026-03-31", "subject": "kết quả lãnh đạo thực hiện nhiệm vụ quý I năm 2026",
+                "sections": [{"heading": "I. KẾT QUẢ ĐẠT ĐƯỢC",
+                              "text": "Chi bộ duy trì sinh hoạt đều đặn 3/3 kỳ; tỷ lệ đảng viên dự họp bình quân 92%."},
+                             {"heading": "II. NHIỆM VỤ QUÝ II NĂM 2026",
+                              "text": "Tiếp tục rà soát, sàng lọc đảng viên; chuẩn bị kết nạp 01 quần chúng ưu tú."}],
+                **SIGNED},
+    "cong-van": {"date": "2026-03-10", "subject": "đề nghị cung cấp hồ sơ đảng viên chuyển đến",
+                 "addressees": ["Đảng ủy phường Đông Hòa"],
+                 "content": "Chi bộ Khu phố 1 nhận được giấy giới thiệu sinh hoạt đảng của đồng chí Phan Thị Yến.\n"
+                            "Đề nghị Đảng ủy phường Đông Hòa chuyển hồ sơ đảng viên của đồng chí theo quy định.",
+                 **SIGNED},
+    "giay-gioi-thieu-sinh-hoat-dang": {"date": "2026-03-12", "addressee": "Đảng ủy phường Đông Hòa",
+                                       "person_name": "Cao Văn Đạt", "birth_date": "1970-12-30",
+                                       "hometown": "phường An Phú, tỉnh Lam Sơn", "admitted_on": "1995-05-19",
+                                       "official_on": "1996-05-19", "card_number": "27.100866",
+                                       "from_chi_bo": "Chi bộ Khu phố 3", "to_org": "Đảng bộ phường Đông Hòa",
+                                       "reason": "chuyển nơi cư trú", "dues_paid_through": "tháng 02 năm 2026",
+                                       "valid_until": "2026-04-12", "signer_name": "Phạm Văn Đức"},
+}
+
+
+def _manifest(definition: Definition) -> dict[str, Any]:
+    example = {k: v for k, v in EXAMPLES[definition.key].items() if v is not None}
+    return {"key": definition.key, "title": definition.title, "doc_type": definition.doc_type,
+            "version": VERSION, "issuer_kinds": list(definition.issuer_kinds),
+            "title_prefix": definition.title_prefix, "title_field": definition.title_field,
+            "fields": definition.fields, "example": example}
 
 
 def main() -> None:
-    for key, build in BUILDERS.items():
-        target = HERE / key / "template.docx"
-        target.parent.mkdir(exist_ok=True)
-        build(target)
-        print(f"built {target.relative_to(HERE.parent)}")
+    profile = current_profile()
+    for definition in DEFINITIONS:
+        manifest = Manifest.model_validate(_manifest(definition))
+        fields_model(manifest).model_validate(manifest.example)  # an example that does not validate stops the build
+        folder = HERE / definition.key
+        page = Layout(profile)
+        definition.lay_out(page)
+        page.save(folder / "template.docx", definition.title)
+        text = json.dumps(_manifest(definition), ensure_ascii=False, indent=2) + "\n"
+        (folder / "manifest.json").write_text(text, encoding="utf-8")
+        print(f"built {definition.key}")
 
 
 if __name__ == "__main__":

@@ -38,6 +38,8 @@ class FieldSpec(BaseModel):
     min_items: int = 0
     max_items: int = 100
     choices: tuple[str, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
     item_fields: dict[str, FieldSpec] = {}
 
 
@@ -54,6 +56,7 @@ class Manifest(BaseModel):
     title_prefix: str
     title_field: str
     fields: dict[str, FieldSpec]
+    example: dict[str, Any] = {}
 
     @classmethod
     def load(cls, path: Path) -> Manifest:
@@ -79,7 +82,7 @@ def _annotation(spec: FieldSpec, name: str) -> Any:
     if spec.type is FieldType.items:
         return Annotated[list[_model(name, spec.item_fields)],  # type: ignore[misc]
                          Field(min_length=spec.min_items, max_length=spec.max_items)]
-    return int
+    return Annotated[int, Field(ge=spec.minimum, le=spec.maximum)]
 
 
 def _model(name: str, specs: dict[str, FieldSpec]) -> type[BaseModel]:

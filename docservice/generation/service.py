@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,9 +14,11 @@ from docservice.db import Catalogue
 from docservice.db.models import Clearance, Document, Organization
 from docservice.errors import RuleViolation
 from docservice.generation.catalogue import Template, TemplateCatalogue
+from docservice.generation.checks import check_rules
 from docservice.generation.convert import PdfConverter
 from docservice.generation.manifest import FieldSpec, FieldType
 from docservice.generation.render import render_docx
+from docservice.meetings.arithmetic import percent
 from docservice.numbering import SequenceKey, issue_numbered
 from docservice.registry.organizations import term_on
 from docservice.rules import RuleBook, RuleProfile
@@ -25,9 +28,36 @@ from docservice.text import normalize
 from docservice.validation import validation_failed
 
 # Values every template may use besides its own fields, and the fields they are built from.
-STANDARD_NAMES = frozenset({"header", "doc_type_name", "resolves_line", "archive_line", "signature",
-                            "recipients_label", "adopted_line"})
-STANDARD_INPUTS = frozenset({"date", "signer_name", "signer_title"})
+STANDARD_NAMES = frozenset({"header", "doc_type_name", "resolves_line", "decides_line", "archive_line",
+                            "signature", "recipients_label", "adopted_line", "superior_body", "issuer_name", "fmt"})
+STANDARD_INPUTS = frozenset({"date", "signer_name", "signer_title", "signing_body"})
+
+
+class Formatter:
+    """``fmt`` in templates: dates and percentages in Vietnamese form, by the document's profile."""
+
+    def __init__(self, profile: RuleProfile) -> None:
+        self._profile = profile
+
+    def date_text(self, day: dt.date) -> str:
+        """``ngày 07 tháng 9 năm 2022``."""
+        return self._profile.date_text(day)
+
+    def short(self, day: dt.date) -> str:
+        """``07/9/2022`` with the profile's leading zeros (``05/02/2026``)."""
+        rule = self._profile.date_line
+        dd = f"{day.day:02d}" if day.day < rule.pad_day_below else str(day.day)
+        mm = f"{day.month:02d}" if day.month in rule.padded_months else str(day.month)
+        return f"{dd}/{mm}/{day.year}"
+
+    def percent(self, part: int, whole: int) -> str:
+        """``89,3%``."""
+        return percent(part, whole)
+
+
+class _Placeholders(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
 
 
 @dataclass(frozen=True)
@@ -46,14 +76,17 @@ def _superior_body(session: Any, org: Organization) -> str:
 
 
 def _with_defaults(template: Template, raw: dict[str, Any], superior_body: str) -> dict[str, Any]:
+    """The request's fields plus manifest defaults; ``{superior_body}`` or ``{field}`` in a default
+    takes that value ("Đảng ủy phường An Phú (b/c)", the member's chi bộ …)."""
     values = dict(raw)
+    known = _Placeholders({k: v for k, v in raw.items() if isinstance(v, str)}, superior_body=superior_body)
     for name, spec in template.manifest.fields.items():
         if name not in values and spec.default is not None:
             default = spec.default
             if isinstance(default, list):
-                default = [item.format(superior_body=superior_body) for item in default]
+                default = [item.format_map(known) if isinstance(item, str) else item for item in default]
             elif isinstance(default, str):
-                default = default.format(superior_body=superior_body)
+                default = default.format_map(known)
             values[name] = default
     return values
 
@@ -87,9 +120,21 @@ def _field_values(template: Template, fields: BaseModel) -> dict[str, Any]:
     return _values(template.manifest.fields, fields)
 
 
+def _signature(values: dict[str, Any], org: Organization, profile: RuleProfile) -> dict[str, str]:
+    body = values.get("signing_body")
+    authority = f"{profile.signature['collegial']} {body}" if body else profile.authority_line(org.kind.value)
+    return {"authority": authority, "title": values.get("signer_title") or "", "name": values.get("signer_name") or ""}
+
+
+def _decides_line(values: dict[str, Any], org: Organization) -> str:
+    body = "BAN THƯỜNG VỤ ĐẢNG ỦY" if values.get("signing_body") == "BAN THƯỜNG VỤ" else org.issuer_line
+    return f"{body} QUYẾT ĐỊNH:"
+
+
 def build_context(
     template: Template, fields: BaseModel, org: Organization, number: str, profile: RuleProfile, *,
     confidentiality: Clearance = Clearance.thuong, extra: dict[str, Any] | None = None,
+    superior_body: str = "",
 ) -> dict[str, Any]:
     """Everything the .docx needs: the fields plus header, title and signature by the profile."""
     values = _field_values(template, fields)
@@ -110,12 +155,12 @@ def build_context(
         **(extra or {}),
         "doc_type_name": doc_type.name.upper(),
         "resolves_line": f"{org.issuer_line} QUYẾT NGHỊ:",
+        "decides_line": _decides_line(values, org),
         "archive_line": profile.archive_text(org.kind.value),
-        "signature": {
-            "authority": profile.authority_line(org.kind.value),
-            "title": values.get("signer_title") or "",
-            "name": values.get("signer_name") or "",
-        },
+        "signature": _signature(values, org, profile),
+        "superior_body": superior_body,
+        "issuer_name": org.header_name or org.name,
+        "fmt": Formatter(profile),
     }
 
 
@@ -136,16 +181,20 @@ class _Plan:
     fields: BaseModel
     profile: RuleProfile
     key: SequenceKey
+    superior_body: str
 
 
 def _plan(session: Session, request: GenerationRequest, principal: policy.Principal, template: Template,
           rules: RuleBook) -> _Plan:
     org = policy.get_organization(session, request.organization_id, principal)
     _check_issuer(template, org)
-    fields = validate_fields(template, request.fields, _superior_body(session, org))
+    superior_body = _superior_body(session, org)
+    fields = validate_fields(template, request.fields, superior_body)
+    profile = rules.for_date(fields.date)
+    check_rules(fields.model_dump(), profile)
     term = term_on(session, org, fields.date)
     key = SequenceKey(org.id, template.manifest.doc_type, term.id)
-    return _Plan(template, org, fields, rules.for_date(fields.date), key)
+    return _Plan(template, org, fields, profile, key, superior_body)
 
 
 def generate_document(
@@ -163,7 +212,8 @@ def generate_document(
     def prepare(sequence: int) -> tuple[str, bytes, bytes]:
         number = plan.profile.format_number(sequence, doc_type, plan.org.abbreviation)
         context = build_context(template, plan.fields, plan.org, number, plan.profile,
-                                confidentiality=request.confidentiality, extra=request.extra)
+                                confidentiality=request.confidentiality, extra=request.extra,
+                                superior_body=plan.superior_body)
         docx = render_docx(template.docx_path, context, margins_mm=plan.profile.margins_mm)
         return number, docx, converter.convert(docx)
 

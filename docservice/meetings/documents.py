@@ -25,6 +25,7 @@ from docservice.rules import RuleBook, RuleProfile
 from docservice.security import policy
 
 MINUTES_TEMPLATE = "bien-ban-sinh-hoat-chi-bo"
+THEMATIC_MINUTES_TEMPLATE = "bien-ban-sinh-hoat-chuyen-de"
 RESOLUTION_TEMPLATE = "nghi-quyet-chi-bo"
 _TITLES = {Position.bi_thu: "Bí thư chi bộ", Position.pho_bi_thu: "Phó Bí thư chi bộ",
            Position.chi_uy_vien: "Chi ủy viên", Position.dang_vien: "Đảng viên"}
@@ -107,7 +108,7 @@ def minutes_fields(meeting: Meeting, profile: RuleProfile) -> dict[str, Any]:
     org = meeting.organization
     opening = (f"Vào hồi {_clock(meeting.start_time)}, {profile.date_text(meeting.date)}, tại {meeting.location}, "
                f"{org.name} tiến hành {meeting_summary(meeting, profile)}.")
-    topic = [f"Chủ đề: {meeting.topic}."] if meeting.topic else []
+    topic = [f"Chủ đề: {meeting.topic}."] if meeting.topic and meeting.kind != "chuyen_de" else []
     return {
         "date": meeting.date.isoformat(), "summary": meeting_summary(meeting, profile),
         "opening": "\n".join([opening, *topic]),
@@ -169,10 +170,16 @@ def existing_document(session: Session, meeting: Meeting, template: str) -> None
         raise DuplicateRecord(f"Cuộc họp này đã có văn bản số hiệu {found}.", extra={"id": found})
 
 
+def minutes_template(meeting: Meeting) -> str:
+    return THEMATIC_MINUTES_TEMPLATE if meeting.kind == "chuyen_de" else MINUTES_TEMPLATE
+
+
 def minutes_request(meeting: Meeting, profile: RuleProfile) -> GenerationRequest:
-    return GenerationRequest(template=MINUTES_TEMPLATE, organization_id=meeting.organization_id,
-                             fields=minutes_fields(meeting, profile), confidentiality=meeting.confidentiality,
-                             meeting_id=meeting.id)
+    fields = minutes_fields(meeting, profile)
+    if meeting.kind == "chuyen_de":
+        fields["topic"] = meeting.topic or meeting_summary(meeting, profile)
+    return GenerationRequest(template=minutes_template(meeting), organization_id=meeting.organization_id,
+                             fields=fields, confidentiality=meeting.confidentiality, meeting_id=meeting.id)
 
 
 def resolution_request(meeting: Meeting, profile: RuleProfile, fields: dict[str, Any]) -> GenerationRequest:
@@ -193,7 +200,7 @@ def generate_for_meeting(
         meeting = policy.get_visible(session, Meeting, meeting_id, principal)
         meeting.organization  # noqa: B018 - loaded while the session is open
         meeting.attendance  # noqa: B018
-        template = MINUTES_TEMPLATE if which == "minutes" else RESOLUTION_TEMPLATE
+        template = minutes_template(meeting) if which == "minutes" else RESOLUTION_TEMPLATE
         existing_document(session, meeting, template)
     profile = rules.for_date(meeting.date)
     request = minutes_request(meeting, profile) if which == "minutes" else resolution_request(meeting, profile, fields)
