@@ -127,6 +127,35 @@ def reindex(if_needed: bool) -> None:
     click.echo(f"Đã lập chỉ mục {total} hồ sơ.")
 
 
+@main.command("check-layout")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+def check_layout_command(file: Path, as_json: bool) -> None:
+    """Kiểm tra thể thức FILE.docx theo quy định áp dụng cho ngày của văn bản; mã thoát 1 nếu có sai lệch."""
+    import json
+
+    from docservice.generation.layout_check import check_layout
+    from docservice.rules import RuleBook
+
+    settings = Settings()
+    try:
+        report = check_layout(file.read_bytes(), RuleBook.load(settings.rule_overrides))
+    except DocserviceError as exc:
+        _fail(exc)
+    if as_json:
+        click.echo(json.dumps({"profile": report.profile, "date": report.date and report.date.isoformat(),
+                               "number": report.number, "ok": report.ok,
+                               "deviations": [d.__dict__ for d in report.deviations]}, ensure_ascii=False, indent=2))
+    else:
+        click.echo(f"{file.name}: số {report.number or '?'}, ngày {report.date or '?'}, "
+                   f"quy định {report.profile or '?'}")
+        for deviation in report.deviations:
+            click.echo(f"  ✗ [{deviation.code}] {deviation.message}")
+        click.echo("  ✓ Đúng thể thức." if report.ok else f"  {len(report.deviations)} sai lệch.")
+    if not report.ok:
+        sys.exit(1)
+
+
 @main.group()
 def user() -> None:
     """Quản lý người dùng."""

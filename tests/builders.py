@@ -141,3 +141,30 @@ def example_attendance(groups: dict[str, list[int]]) -> list[dict[str, object]]:
     rows += [{"member_id": others[21], "status": "absent_unexcused"}]
     rows += [{"member_id": m, "status": "present"} for m in groups["probationary"] + groups["den"]]
     return rows
+
+
+def sample_organizations():
+    """A chi bộ and its đảng ủy as the templates print them (not stored anywhere)."""
+    from docservice.db.models import Organization
+
+    cell = Organization(id=2, code="cb-kp1", kind=OrgKind.chi_bo, name="Chi bộ Khu phố 1", abbreviation="CB",
+                        superior_name="Đảng bộ phường An Phú", place="An Phú", path="/1/2/")
+    committee = Organization(id=1, code="dbp", kind=OrgKind.dang_bo_co_so, name="Đảng bộ phường An Phú",
+                             header_name="Đảng ủy phường An Phú", abbreviation="ĐU",
+                             superior_name="Đảng bộ tỉnh Lam Sơn", place="An Phú", path="/1/")
+    return cell, committee
+
+
+def render_example(template, *, sequence: int = 3, changes: dict | None = None) -> bytes:
+    """The template filled with its manifest's example, as the service renders it (no LibreOffice)."""
+    from docservice.generation.render import render_docx
+    from docservice.generation.service import build_context, validate_fields
+    from docservice.rules import default_rules
+
+    cell, committee = sample_organizations()
+    org = cell if "chi_bo" in template.manifest.issuer_kinds else committee
+    fields = validate_fields(template, {**template.manifest.example, **(changes or {})}, "Đảng ủy phường An Phú")
+    profile = default_rules().for_date(fields.date)
+    number = profile.format_number(sequence, template.manifest.doc_type, org.abbreviation)
+    context = build_context(template, fields, org, number, profile, superior_body="Đảng ủy phường An Phú")
+    return render_docx(template.docx_path, context, margins_mm=profile.margins_mm)

@@ -5,11 +5,22 @@ from __future__ import annotations
 from flask import Flask, Response, jsonify
 from flask_openapi3 import OpenAPI
 
-from docservice.api import auth, documents, meetings, members, organizations, records, rules, search, templates
+from docservice.api import (
+    auth,
+    documents,
+    layout,
+    meetings,
+    members,
+    organizations,
+    records,
+    rules,
+    search,
+    templates,
+)
 
 
 def register_api(app: OpenAPI) -> None:
-    for module in (auth, organizations, members, meetings, templates, documents, records, search, rules):
+    for module in (auth, organizations, members, meetings, templates, documents, records, search, rules, layout):
         app.register_api(module.blueprint)
     _register_openapi_document(app)
 

@@ -99,3 +99,23 @@ def test_documents_outside_scope_or_clearance_are_404(client, auth, world):
             response = client.get(f"/api/v1/documents/{secret.json['id']}{suffix}", headers=auth(user))
             _problem(response, 404, "not_found")
     assert client.get(secret.json["pdf_url"], headers=auth("admin")).status_code == 200
+
+
+def test_party_rules_on_the_fields_are_enforced_before_anything_is_made(client, auth, world, svc):
+    admin, secretary = auth("admin"), auth("thuky.dong")
+    discipline = svc.templates.get("quyet-dinh-ky-luat").manifest.example
+    body = _problem(client.post("/api/v1/documents", headers=admin, json={
+        "template": "quyet-dinh-ky-luat", "organization_id": world.root_id,
+        "fields": {**discipline, "member_status": "dự bị", "discipline": "khai trừ"}}), 422, "rule_violation")
+    assert "khiển trách hoặc cảnh cáo" in body["detail"] and "fields.discipline" in body["errors"]
+    admission = svc.templates.get("nghi-quyet-de-nghi-ket-nap").manifest.example
+    lost = _problem(client.post("/api/v1/documents", headers=secretary, json={
+        "template": "nghi-quyet-de-nghi-ket-nap", "organization_id": world.dong_id,
+        "fields": {**admission, "members_total": 21, "members_present": 15, "votes_for": 10}}), 422, "rule_violation")
+    assert "10/21 đồng chí tán thành (47,6%)" in lost["detail"] and "ít nhất 11" in lost["detail"]
+    odd = _problem(client.post("/api/v1/documents", headers=secretary, json={
+        "template": "nghi-quyet-de-nghi-ket-nap", "organization_id": world.dong_id,
+        "fields": {**admission, "members_present": 25}}), 422, "validation_failed")
+    assert "fields.members_present" in odd["errors"]
+    with svc.catalogue.reader() as session:
+        assert session.scalar(select(func.count(Document.id))) == 0

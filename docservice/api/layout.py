@@ -1,0 +1,41 @@
+"""``POST /api/v1/layout-check``: check an uploaded .docx against the rules of its date."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_openapi3 import FileStorage
+from pydantic import BaseModel, Field
+
+from docservice.api.context import api_blueprint, caller, dump, problems, services
+from docservice.generation.layout_check import check_layout
+from docservice.security import policy
+
+blueprint = api_blueprint("layout", "Kiểm tra thể thức")
+
+
+class LayoutForm(BaseModel):
+    file: FileStorage = Field(description="Văn bản Word (.docx)")
+
+
+class DeviationOut(BaseModel):
+    code: str
+    element: str
+    message: str
+
+
+class LayoutReportOut(BaseModel):
+    ok: bool
+    profile: str | None
+    date: dt.date | None
+    number: str | None
+    deviations: list[DeviationOut]
+
+
+@blueprint.post("/layout-check", responses={200: LayoutReportOut, **problems(413)})
+def layout_check(form: LayoutForm):
+    """Kiểm tra thể thức một văn bản .docx (tiêu đề, số, ngày, phông chữ, lề, chữ ký, nơi nhận)."""
+    policy.require(caller(), "template.read")
+    report = check_layout(form.file.stream.read(), services().rules)
+    return dump(LayoutReportOut(ok=report.ok, profile=report.profile, date=report.date, number=report.number,
+                                deviations=[DeviationOut(**d.__dict__) for d in report.deviations]))
