@@ -8,7 +8,7 @@ PORT ?= 5000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := libreoffice-writer-nogui fonts-liberation2 poppler-utils qpdf tesseract-ocr tesseract-ocr-vie
 
-.PHONY: run test system install lint templates clean-venv
+.PHONY: run test system install lint templates bench clean-venv
 
 run: system install
 	$(BIN)/docservice init --demo
@@ -43,6 +43,10 @@ lint: install
 # Rebuild the committed .docx templates from the rule profile.
 templates: install
 	$(BIN)/python templates_docx/build.py
+
+# Speed measurements (not tests): DOCX renders per second.
+bench: install
+	$(BIN)/python bench/generation.py
 
 clean-venv:
 	rm -rf $(VENV)

@@ -2,55 +2,175 @@
 
 Values are autoescaped (XML-safe) and undefined names fail loudly (``StrictUndefined``), so a value
 can never inject markup or template code, and a template that needs a missing value reports it.
+
+Speed: docxtpl re-reads and re-patches the template on every render (about 30 ms). A
+``PreparedDocx`` does docxtpl's own preparation once — the patched body XML compiled to a Jinja
+template, every other part kept as bytes — and each render only runs Jinja, docxtpl's post-render
+step and writes the zip. Nothing mutable is shared between renders. Templates that use docxtpl
+features outside this path (table-cell tags, images, tags in headers, footers or properties) are
+rendered by docxtpl itself.
 """
 
 from __future__ import annotations
 
 import io
-from pathlib import Path
+import re
+import threading
+import zipfile
+from collections import OrderedDict
 from typing import Any
 
 from docx.shared import Mm
 from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined, UndefinedError
+from jinja2 import StrictUndefined, Template, UndefinedError
 from jinja2 import TemplateError as JinjaTemplateError
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from docservice.errors import TemplateError
 
+DOCUMENT_PART = "word/document.xml"
+_BODY = re.compile(r"<w:body>.*</w:body>", re.DOTALL)
+# Table-cell tags need docxtpl's table repair and pictures its id repair: those go the docxtpl way.
+_SLOW_FEATURES = re.compile(r"\{%-?\s*tc\s|<wp:docPr")
 
-def _environment() -> SandboxedEnvironment:
+
+def environment() -> SandboxedEnvironment:
     return SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
 
 
-def render_docx(template_path: Path, context: dict[str, Any], *, margins_mm: dict[str, float] | None = None) -> bytes:
-    """The filled .docx as bytes; ``TemplateError`` names what went wrong in Vietnamese.
+def _translate(exc: Exception) -> TemplateError:
+    if isinstance(exc, UndefinedError):
+        return TemplateError(f"Mẫu văn bản dùng một giá trị chưa được cung cấp ({exc.message}).")
+    if isinstance(exc, SecurityError):
+        return TemplateError("Mẫu văn bản chứa thao tác không được phép.")
+    return TemplateError("Mẫu văn bản bị lỗi cú pháp.")
 
-    ``margins_mm`` (top, bottom, left, right) sets the page margins of every section, so the
-    rule profile of the document's date decides them rather than the template file.
-    """
-    template = DocxTemplate(template_path)
+
+def _set_margins(document: Any, margins_mm: dict[str, float]) -> None:
+    for section in document.sections:
+        section.top_margin, section.bottom_margin = Mm(margins_mm["top"]), Mm(margins_mm["bottom"])
+        section.left_margin, section.right_margin = Mm(margins_mm["left"]), Mm(margins_mm["right"])
+
+
+def _other_parts_have_tags(docx: bytes) -> bool:
+    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+        for name in archive.namelist():
+            if name != DOCUMENT_PART and name.endswith(".xml") and name.startswith(("word/", "docProps/")):
+                text = archive.read(name)
+                if b"{{" in text or b"{%" in text:
+                    return True
+    return False
+
+
+class PreparedDocx:
+    """A template prepared once: immutable parts only, safe to use from many threads."""
+
+    def __init__(self, docx: bytes, margins_mm: dict[str, float] | None = None) -> None:
+        template = DocxTemplate(io.BytesIO(docx))
+        template.render_init()
+        if margins_mm:
+            _set_margins(template.docx, margins_mm)
+        self._source = _saved(template)
+        self._helper = template  # used only for docxtpl's pure text helpers (patch_xml, resolve_listing)
+        raw = template.get_xml()
+        body = template.patch_xml(raw)
+        self.fast = not _other_parts_have_tags(docx) and _SLOW_FEATURES.search(raw) is None
+        self._compiled: Template | None = None
+        if self.fast:
+            try:
+                self._compiled = environment().from_string(re.sub(r"<w:p([ >])", r"\n<w:p\1", body))
+            except JinjaTemplateError as exc:
+                raise _translate(exc) from exc
+            self._parts = _parts(self._source)
+            self._frame = self._parts[DOCUMENT_PART].decode("utf-8")
+
+    def render(self, context: dict[str, Any]) -> bytes:
+        if not self.fast:
+            return _docxtpl_render(self._source, context)
+        try:
+            xml = self._compiled.render(context)  # type: ignore[union-attr]
+        except (JinjaTemplateError, SecurityError) as exc:
+            raise _translate(exc) from exc
+        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        body = self._helper.resolve_listing(xml)
+        document = _BODY.sub(lambda _m: body, self._frame, count=1)
+        return _zip({**self._parts, DOCUMENT_PART: document.encode("utf-8")})
+
+
+def _saved(template: DocxTemplate) -> bytes:
+    out = io.BytesIO()
+    template.docx.save(out)
+    return out.getvalue()
+
+
+def _parts(docx: bytes) -> OrderedDict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+        return OrderedDict((name, archive.read(name)) for name in archive.namelist())
+
+
+def _zip(parts: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def _docxtpl_render(docx: bytes, context: dict[str, Any]) -> bytes:
+    template = DocxTemplate(io.BytesIO(docx))
     try:
-        template.render(context, jinja_env=_environment(), autoescape=True)
-    except UndefinedError as exc:
-        raise TemplateError(f"Mẫu văn bản dùng một giá trị chưa được cung cấp ({exc.message}).") from exc
-    except SecurityError as exc:
-        raise TemplateError("Mẫu văn bản chứa thao tác không được phép.") from exc
-    except JinjaTemplateError as exc:
-        raise TemplateError("Mẫu văn bản bị lỗi cú pháp.") from exc
-    if margins_mm:
-        _set_margins(template, margins_mm)
+        template.render(context, jinja_env=environment(), autoescape=True)
+    except (JinjaTemplateError, SecurityError) as exc:
+        raise _translate(exc) from exc
     out = io.BytesIO()
     template.save(out)
     return out.getvalue()
 
 
-def _set_margins(template: DocxTemplate, margins_mm: dict[str, float]) -> None:
-    for section in template.docx.sections:
-        section.top_margin, section.bottom_margin = Mm(margins_mm["top"]), Mm(margins_mm["bottom"])
-        section.left_margin, section.right_margin = Mm(margins_mm["left"]), Mm(margins_mm["right"])
+class _PreparedCache:
+    """The last few prepared templates, keyed by the template's digest and the page margins."""
+
+    def __init__(self, size: int = 64) -> None:
+        self._items: OrderedDict[tuple[str, tuple[Any, ...]], PreparedDocx] = OrderedDict()
+        self._lock = threading.Lock()
+        self._size = size
+
+    def get(self, digest: str, docx: bytes, margins_mm: dict[str, float] | None) -> PreparedDocx:
+        key = (digest, tuple(sorted((margins_mm or {}).items())))
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        prepared = PreparedDocx(docx, margins_mm)
+        with self._lock:
+            self._items[key] = prepared
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return prepared
 
 
-def template_variables(template_path: Path) -> set[str]:
-    """Top-level names the template uses (checked against its manifest by the tests)."""
-    return set(DocxTemplate(template_path).get_undeclared_template_variables(jinja_env=_environment()))
+_CACHE = _PreparedCache()
+
+
+def render_docx(docx: bytes, context: dict[str, Any], *, margins_mm: dict[str, float] | None = None,
+                digest: str | None = None) -> bytes:
+    """The filled .docx as bytes; ``TemplateError`` names what went wrong in Vietnamese.
+
+    ``margins_mm`` (top, bottom, left, right) sets the page margins of every section, so the rule
+    profile of the document's date decides them rather than the template file. With ``digest``
+    (the template's SHA-256) the prepared template is cached between renders.
+    """
+    prepared = _CACHE.get(digest, docx, margins_mm) if digest else PreparedDocx(docx, margins_mm)
+    return prepared.render(context)
+
+
+def render_docx_plain(docx: bytes, context: dict[str, Any]) -> bytes:
+    """docxtpl's own render, for comparison (tests, benchmark)."""
+    return _docxtpl_render(docx, context)
+
+
+def template_variables(docx: bytes) -> set[str]:
+    """Top-level names the template uses (checked against its manifest)."""
+    template = DocxTemplate(io.BytesIO(docx))
+    return set(template.get_undeclared_template_variables(jinja_env=environment()))

@@ -214,7 +214,7 @@ def generate_document(
         context = build_context(template, plan.fields, plan.org, number, plan.profile,
                                 confidentiality=request.confidentiality, extra=request.extra,
                                 superior_body=plan.superior_body)
-        docx = render_docx(template.docx_path, context, margins_mm=plan.profile.margins_mm)
+        docx = render_docx(template.docx, context, margins_mm=plan.profile.margins_mm, digest=template.digest)
         return number, docx, converter.convert(docx)
 
     def store(session: Session, sequence: int, prepared: tuple[str, bytes, bytes]) -> Document:

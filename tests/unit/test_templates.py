@@ -23,7 +23,7 @@ def test_the_catalogue_has_the_monthly_resolution():
 
 @pytest.mark.parametrize("template", ALL, ids=lambda t: t.key)
 def test_template_variables_match_the_manifest(template):
-    used = template_variables(template.docx_path)
+    used = template_variables(template.docx)
     fields = set(template.manifest.fields)
     assert used - STANDARD_NAMES == fields - STANDARD_INPUTS
     assert fields | STANDARD_INPUTS >= STANDARD_INPUTS
@@ -72,7 +72,7 @@ def test_rendered_resolution_carries_header_number_date_and_signature():
     template = TEMPLATES.get("nghi-quyet-chi-bo")
     fields = validate_fields(template, _fields(), "Đảng ủy xã Tân Lập")
     context = build_context(template, fields, _org(), "03-NQ/CB", profile_for(dt.date(2026, 2, 5)))
-    text = _text(render_docx(template.docx_path, context))
+    text = _text(render_docx(template.docx, context))
     for expected in ("ĐẢNG CỘNG SẢN VIỆT NAM", "ĐẢNG BỘ XÃ TÂN LẬP", "CHI BỘ THÔN ĐÔNG", "Số 03-NQ/CB",
                      "Tân Lập, ngày 05 tháng 02 năm 2026", "NGHỊ QUYẾT", "về nhiệm vụ tháng 02/2026",
                      "T/M CHI BỘ", "BÍ THƯ", "Nguyễn Thị Hoà", "- Đảng ủy xã Tân Lập (b/c),", "- Lưu Chi bộ.",
@@ -86,20 +86,20 @@ def test_values_cannot_inject_markup_or_template_code():
     template = TEMPLATES.get("nghi-quyet-chi-bo")
     hostile = '{{ 7*7 }} {% raw %} </w:t></w:r><w:r><w:t>chèn & "x" <b>'
     fields = validate_fields(template, _fields(subject=hostile, results=hostile), "Đảng ủy xã")
-    docx = render_docx(template.docx_path, build_context(template, fields, _org(), "01-NQ/CB",
+    docx = render_docx(template.docx, build_context(template, fields, _org(), "01-NQ/CB",
                                                          profile_for(dt.date(2026, 2, 5))))
     text = _text(docx)
     assert hostile in text and "49" not in text
     with zipfile.ZipFile(io.BytesIO(docx)) as archive:
-        assert archive.read("word/document.xml").count(b"<w:body>") == 1
+        assert archive.read("word/document.xml").count(b"<w:body") == 1
 
 
-def _docx_with(tmp_path: Path, line: str) -> Path:
+def _docx_with(tmp_path: Path, line: str) -> bytes:
     document = Docx()
     document.add_paragraph(line)
-    path = tmp_path / "t.docx"
-    document.save(path)
-    return path
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
 
 
 def test_undefined_names_fail_loudly(tmp_path):
@@ -119,7 +119,7 @@ def test_a_secret_document_carries_its_mark_under_the_number():
     fields = validate_fields(template, _fields(), "Đảng ủy xã")
     context = build_context(template, fields, _org(), "04-NQ/CB", profile_for(dt.date(2026, 2, 5)),
                             confidentiality=Clearance.mat)
-    text = _text(render_docx(template.docx_path, context))
+    text = _text(render_docx(template.docx, context))
     assert "Số 04-NQ/CB\nMẬT" in text
 
 
@@ -132,7 +132,7 @@ def test_the_minutes_template_takes_contents_with_speakers():
            "contents": [{"heading": "Tình hình tháng 01", "text": "Dòng một\nDòng hai",
                          "speakers": ["Đồng chí C: đồng ý."]}]}
     fields = validate_fields(template, raw, "Đảng ủy xã")
-    text = _text(render_docx(template.docx_path, build_context(template, fields, _org(), "01-BB/CB",
+    text = _text(render_docx(template.docx, build_context(template, fields, _org(), "01-BB/CB",
                                                                profile_for(dt.date(2026, 2, 5)))))
     for expected in ("BIÊN BẢN", "SINH HOẠT CHI BỘ THƯỜNG KỲ THÁNG 02 NĂM 2026", "1. Tình hình tháng 01", "Dòng hai",
                      "- Đồng chí C: đồng ý.", "THƯ KÝ", "CHỦ TRÌ", "Trần Thị B", "Số 01-BB/CB"):
@@ -147,7 +147,47 @@ def test_page_margins_come_from_the_profile_of_the_date(tmp_path):
     template = TEMPLATES.get("nghi-quyet-chi-bo")
     fields = validate_fields(template, _fields(), "Đảng ủy xã")
     context = build_context(template, fields, _org(), "01-NQ/CB", profile_for(dt.date(2026, 2, 5)))
-    docx = render_docx(template.docx_path, context, margins_mm={"top": 25, "bottom": 20, "left": 35, "right": 15})
+    docx = render_docx(template.docx, context, margins_mm={"top": 25, "bottom": 20, "left": 35, "right": 15})
     section = Docx(io.BytesIO(docx)).sections[0]
     assert (round(section.top_margin.mm), round(section.left_margin.mm)) == (25, 35)
     assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
+
+
+def _body_c14n(docx: bytes) -> bytes:
+    import zipfile
+
+    from lxml import etree
+
+    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+        root = etree.fromstring(archive.read("word/document.xml"))
+    body = root.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}body")
+    return etree.tostring(body, method="c14n")
+
+
+@pytest.mark.parametrize("template", ALL, ids=lambda t: t.key)
+def test_the_prepared_render_gives_exactly_what_docxtpl_gives(template):
+    from docservice.generation.render import PreparedDocx, render_docx_plain
+    from docservice.rules import default_rules
+
+    org = _org() if "chi_bo" in template.manifest.issuer_kinds else _org().__class__(
+        id=1, code="du", kind=OrgKind.dang_bo_co_so, name="Đảng bộ phường An Phú", abbreviation="ĐU",
+        superior_name="Đảng bộ tỉnh Lam Sơn", place="An Phú", path="/1/")
+    hostile = {"signer_name": 'Nguyễn "Hoà" & <w:p>{{ 7*7 }}'} if "signer_name" in template.manifest.fields else {}
+    fields = validate_fields(template, {**template.manifest.example, **hostile}, "Đảng ủy phường An Phú")
+    profile = default_rules().for_date(fields.date)
+    context = build_context(template, fields, org, "07-XX/YY", profile, superior_body="Đảng ủy phường An Phú")
+    prepared = PreparedDocx(template.docx)
+    assert prepared.fast, template.key
+    fast, plain = prepared.render(context), render_docx_plain(template.docx, context)
+    assert _body_c14n(fast) == _body_c14n(plain)
+    assert prepared.render(context) == fast  # nothing carried over from one render to the next
+
+
+def test_line_breaks_in_a_value_become_line_breaks_in_the_document():
+    template = TEMPLATES.get("cong-van")
+    fields = validate_fields(template, {**template.manifest.example, "addressees": ["Đảng ủy A\nBan Tổ chức"]}, "x")
+    docx = render_docx(template.docx, build_context(template, fields, _org(), "01-CV/CB",
+                                                    profile_for(dt.date(2026, 3, 10))))
+    with __import__("zipfile").ZipFile(io.BytesIO(docx)) as archive:
+        xml = archive.read("word/document.xml").decode()
+    assert "Đảng ủy A</w:t><w:br/>" in xml
