@@ -10,6 +10,7 @@ from docservice.config import Settings
 from docservice.db import Catalogue
 from docservice.generation.catalogue import TemplateCatalogue
 from docservice.generation.convert import LibreOfficeConverter, PdfConverter
+from docservice.generation.uploads import CatalogueTemplates
 from docservice.rules import RuleBook
 from docservice.search.interface import SearchIndex
 from docservice.search.whoosh_index import WhooshIndex
@@ -29,11 +30,13 @@ class Services:
     def build(cls, settings: Settings) -> Services:
         """Engines chosen by configuration; nothing is created on disk but the data dirs."""
         settings.archive_dir.mkdir(parents=True, exist_ok=True)
+        catalogue = Catalogue(settings.catalogue_url)
+        blobs = FilesystemBlobStore(settings.archive_dir / "files")
         return cls(
             settings=settings,
-            catalogue=Catalogue(settings.catalogue_url),
-            blobs=FilesystemBlobStore(settings.archive_dir / "files"),
-            templates=TemplateCatalogue(settings.templates_dir),
+            catalogue=catalogue,
+            blobs=blobs,
+            templates=TemplateCatalogue(settings.templates_dir, uploaded=CatalogueTemplates(catalogue, blobs)),
             converter=LibreOfficeConverter(soffice=settings.soffice, timeout=settings.convert_timeout),
             search_index=WhooshIndex(settings.search_dir),
             rules=RuleBook.load(settings.rule_overrides),

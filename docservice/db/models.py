@@ -336,6 +336,22 @@ class MeetingAttendance(Base):
     position: Mapped[Position] = mapped_column(_str_enum(Position))
 
 
+class TemplateVersion(Base):
+    """A template uploaded by an admin: its manifest, its .docx (a blob) and the lint report."""
+
+    __tablename__ = "template_versions"
+    __table_args__ = (UniqueConstraint("key", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), index=True)
+    version: Mapped[str] = mapped_column(String(32))
+    manifest: Mapped[dict[str, Any]] = mapped_column(JSON)
+    docx_sha256: Mapped[str] = mapped_column(String(64))
+    warnings: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_now)
+
+
 class Record(Base):
     """An archived file with its metadata; the file is a blob addressed by ``sha256``."""
 

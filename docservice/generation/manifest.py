@@ -57,6 +57,7 @@ class Manifest(BaseModel):
     title_field: str
     fields: dict[str, FieldSpec]
     example: dict[str, Any] = {}
+    layout_check: bool = True  # false: layout deviations are warnings (special forms), recorded on upload
 
     @classmethod
     def load(cls, path: Path) -> Manifest:

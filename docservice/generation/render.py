@@ -109,11 +109,16 @@ def _parts(docx: bytes) -> OrderedDict[str, bytes]:
         return OrderedDict((name, archive.read(name)) for name in archive.namelist())
 
 
+_FIXED_TIME = (2026, 1, 1, 0, 0, 0)  # the same input always gives the same bytes
+
+
 def _zip(parts: dict[str, bytes]) -> bytes:
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+    with zipfile.ZipFile(out, "w") as archive:
         for name, data in parts.items():
-            archive.writestr(name, data)
+            info = zipfile.ZipInfo(name, date_time=_FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data, compresslevel=1)
     return out.getvalue()
 
 
@@ -168,6 +173,13 @@ def render_docx(docx: bytes, context: dict[str, Any], *, margins_mm: dict[str, f
 def render_docx_plain(docx: bytes, context: dict[str, Any]) -> bytes:
     """docxtpl's own render, for comparison (tests, benchmark)."""
     return _docxtpl_render(docx, context)
+
+
+def patched_body(docx: bytes) -> str:
+    """The body XML as docxtpl hands it to Jinja (tags merged across runs, entities unescaped)."""
+    template = DocxTemplate(io.BytesIO(docx))
+    template.render_init()
+    return template.patch_xml(template.get_xml())
 
 
 def template_variables(docx: bytes) -> set[str]:
