@@ -6,7 +6,11 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := libreoffice-writer-nogui fonts-liberation2 poppler-utils qpdf tesseract-ocr tesseract-ocr-vie
+APT_PACKAGES := libreoffice-writer-nogui python3-uno python3-venv fonts-liberation2 poppler-utils qpdf \
+	tesseract-ocr tesseract-ocr-vie
+# LibreOffice's UNO bridge imports only in Debian's own Python: the converter pool runs there.
+UNO_PYTHON := /usr/bin/python3
+UNO_VENV := .venv-uno
 
 .PHONY: run test system install lint templates bench clean-venv
 
@@ -29,12 +33,18 @@ system:
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
 	fi
 
-install: $(BIN)/.installed
+install: $(BIN)/.installed $(UNO_VENV)/.installed
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+$(UNO_VENV)/.installed: Makefile
+	$(UNO_PYTHON) -m venv --system-site-packages $(UNO_VENV)
+	$(UNO_VENV)/bin/pip install -q 'unoserver>=3.1,<4'
+	$(UNO_VENV)/bin/python -c "import uno, unoserver"
 	touch $@
 
 lint: install
@@ -44,9 +54,10 @@ lint: install
 templates: install
 	$(BIN)/python templates_docx/build.py
 
-# Speed measurements (not tests): DOCX renders per second.
-bench: install
+# Speed measurements (not tests): DOCX renders per second, DOCX→PDF cold against the pool.
+bench: system install
 	$(BIN)/python bench/generation.py
+	$(BIN)/python bench/conversion.py
 
 clean-venv:
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(UNO_VENV)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -99,6 +101,33 @@ def indexer() -> None:
     flag = _stop_flag()
     run_forever(services.catalogue, services.search_index,
                 poll_seconds=services.settings.indexer_poll_seconds, should_stop=lambda: flag[0])
+
+
+@main.command()
+def converter() -> None:
+    """Chạy riêng bộ chuyển PDF (các LibreOffice chạy sẵn, dùng chung qua socket cục bộ)."""
+    from docservice.generation.pool import ConverterPool, PoolServer
+
+    settings = Settings()
+    unoserver = str(Path(settings.unoserver).resolve()) if "/" in settings.unoserver else settings.unoserver
+    pool = ConverterPool(slots=settings.converter_slots or os.cpu_count() or 1, unoserver=unoserver,
+                         timeout=settings.convert_timeout, max_queue=settings.converter_queue,
+                         restart_after=settings.converter_restart_after)
+    pool.start()
+    server = PoolServer(settings.pool_socket, pool)
+
+    def stop(_signum: int, _frame: object) -> None:
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    click.echo(f"docservice: bộ chuyển PDF {len(pool.slots)} LibreOffice tại {settings.pool_socket}", err=True)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+        settings.pool_socket.unlink(missing_ok=True)
+        pool.stop()
 
 
 @main.command()

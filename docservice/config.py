@@ -8,9 +8,12 @@ the two in step).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
+import tempfile
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -53,8 +56,24 @@ class Settings(BaseSettings):
     )
     soffice: str = Field("soffice", description="LibreOffice program used for DOCX→PDF conversion")
     convert_timeout: float = Field(
-        60.0, gt=0, description="seconds one DOCX→PDF conversion may take before it is killed"
+        60.0, gt=0, description="seconds one DOCX→PDF conversion may take (from its start) before LibreOffice "
+        "is killed and restarted"
     )
+    converter: Literal["direct", "pool"] = Field(
+        "direct", description="DOCX→PDF: direct (a LibreOffice start per document) or pool (the warm converter "
+        "pool that docservice serve starts; serve sets this for its web workers)"
+    )
+    converter_socket: Path | None = Field(
+        None, description="local socket of the converter pool; default a path in the temp dir derived from "
+        "the archive dir"
+    )
+    converter_slots: int = Field(0, ge=0, le=64, description="LibreOffice processes in the pool; 0 = one per core")
+    converter_queue: int = Field(32, ge=1, le=10000, description="conversions that may wait for a free slot; "
+                                 "more are answered 503 with Retry-After")
+    converter_restart_after: int = Field(200, ge=1, description="conversions after which a LibreOffice process "
+                                         "is restarted")
+    unoserver: str = Field(".venv-uno/bin/unoserver", description="the unoserver program (in a venv of Debian's "
+                           "Python, which has the UNO bridge); make creates .venv-uno")
     token_hours: int = Field(12, ge=1, le=24 * 90, description="lifetime of an API token in hours")
     indexer_poll_seconds: float = Field(
         0.3, gt=0, le=60, description="how often the indexer looks for new work in the outbox"
@@ -67,7 +86,7 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown search backend {value!r}; known: {', '.join(SEARCH_BACKENDS)}")
         return value
 
-    @field_validator("archive_dir", "search_dir", "templates_dir", "trust_roots", "rule_overrides")
+    @field_validator("archive_dir", "search_dir", "templates_dir", "trust_roots", "rule_overrides", "converter_socket")
     @classmethod
     def _absolute(cls, value: Path | None) -> Path | None:
         return value.expanduser().resolve() if value is not None else None
@@ -76,6 +95,14 @@ class Settings(BaseSettings):
     def catalogue_url(self) -> str:
         """The database URL in use: the configured one, or SQLite inside the archive dir."""
         return self.database_url or f"sqlite:///{self.archive_dir / 'catalogue.sqlite3'}"
+
+    @property
+    def pool_socket(self) -> Path:
+        """Where the converter pool listens (short enough for a Unix socket path)."""
+        if self.converter_socket:
+            return self.converter_socket
+        digest = hashlib.sha256(str(self.archive_dir).encode()).hexdigest()[:12]
+        return Path(tempfile.gettempdir()) / f"docservice-{digest}.sock"
 
     @property
     def max_upload_bytes(self) -> int:

@@ -6,6 +6,7 @@ keeps failing); SIGTERM or Ctrl-C stops them all and waits for them.
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -21,12 +22,13 @@ RESTART_PAUSE_MAX = 30.0
 class Child:
     name: str
     command: list[str]
+    env: dict[str, str] = field(default_factory=dict)
     process: subprocess.Popen[bytes] | None = None
     failures: int = 0
     started_at: float = field(default=0.0)
 
     def start(self) -> None:
-        self.process = subprocess.Popen(self.command)
+        self.process = subprocess.Popen(self.command, env={**os.environ, **self.env})
         self.started_at = time.monotonic()
 
     def stop(self) -> None:
@@ -45,12 +47,14 @@ class Child:
 
 def children(host: str, port: int, workers: int) -> list[Child]:
     python = sys.executable
+    pooled = {"DOCSERVICE_CONVERTER": "pool"}
     return [
+        Child("converter", [python, "-m", "docservice.cli", "converter"]),
         Child("web", [python, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers),
                       "--timeout", "180", "--graceful-timeout", "20", "--access-logfile", "-",
-                      "docservice.wsgi:app"]),
+                      "docservice.wsgi:app"], pooled),
         Child("indexer", [python, "-m", "docservice.cli", "indexer"]),
-        Child("worker", [python, "-m", "docservice.cli", "worker"]),
+        Child("worker", [python, "-m", "docservice.cli", "worker"], pooled),
     ]
 
 

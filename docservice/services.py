@@ -10,10 +10,18 @@ from docservice.config import Settings
 from docservice.db import Catalogue
 from docservice.generation.catalogue import TemplateCatalogue
 from docservice.generation.convert import LibreOfficeConverter, PdfConverter
+from docservice.generation.pool import PoolConverter
 from docservice.generation.uploads import CatalogueTemplates
 from docservice.rules import RuleBook
 from docservice.search.interface import SearchIndex
 from docservice.search.whoosh_index import WhooshIndex
+
+
+def _converter(settings: Settings) -> PdfConverter:
+    """The host's converter pool when ``serve`` runs one, else a LibreOffice start per document."""
+    if settings.converter == "pool":
+        return PoolConverter(settings.pool_socket, timeout=settings.convert_timeout)
+    return LibreOfficeConverter(soffice=settings.soffice, timeout=settings.convert_timeout)
 
 
 @dataclass
@@ -37,7 +45,7 @@ class Services:
             catalogue=catalogue,
             blobs=blobs,
             templates=TemplateCatalogue(settings.templates_dir, uploaded=CatalogueTemplates(catalogue, blobs)),
-            converter=LibreOfficeConverter(soffice=settings.soffice, timeout=settings.convert_timeout),
+            converter=_converter(settings),
             search_index=WhooshIndex(settings.search_dir),
             rules=RuleBook.load(settings.rule_overrides),
         )

@@ -50,10 +50,10 @@ def server(tmp_path):
         process = subprocess.Popen([sys.executable, "-m", "docservice.cli", "serve", "--port", str(port),
                                     "--workers", "2"], env=env, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+            if httpx.get(f"{base}/healthz", timeout=1).json().get("converter") == "ready":
                 break
         except httpx.HTTPError:
             time.sleep(0.3)
