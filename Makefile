@@ -12,7 +12,7 @@ APT_PACKAGES := libreoffice-writer-nogui python3-uno python3-venv fonts-liberati
 UNO_PYTHON := /usr/bin/python3
 UNO_VENV := .venv-uno
 
-.PHONY: run test system install lint templates bench clean-venv
+.PHONY: run test system install lint templates golden bench clean-venv
 
 run: system install
 	$(BIN)/docservice init --demo
@@ -53,6 +53,10 @@ lint: install
 # Rebuild the committed .docx templates from the rule profile.
 templates: install
 	$(BIN)/python templates_docx/build.py
+
+# Page counts and words of every template's PDF, compared by the tests (review the diff, then commit).
+golden: system install
+	$(BIN)/python tests/golden/update.py
 
 # Speed measurements (not tests): DOCX renders per second, DOCX→PDF cold against the pool.
 bench: system install

@@ -21,18 +21,12 @@ from docservice.generation.catalogue import TemplateCatalogue  # noqa: E402
 from docservice.generation.render import render_docx, render_docx_plain  # noqa: E402
 from docservice.generation.service import build_context, validate_fields  # noqa: E402
 from docservice.rules import default_rules  # noqa: E402
-from tests.builders import person, sample_organizations  # noqa: E402
+from tests.builders import long_minutes_changes, sample_organizations  # noqa: E402
 
 
 def minutes_context() -> tuple[object, dict]:
     template = TemplateCatalogue(ROOT / "templates_docx").get("bien-ban-sinh-hoat-chi-bo")
-    names = [person(i) for i in range(30)]
-    fields = {**template.manifest.example,
-              "composition": "Có mặt: 27 đồng chí: " + ", ".join(names[:27]) + ".\nVắng mặt có lý do: "
-                             + "; ".join(f"{n} – đi công tác" for n in names[27:]) + ".",
-              "contents": [{"heading": f"Nội dung {k + 1}", "text": "Đồng chí Bí thư trình bày báo cáo.",
-                            "speakers": [f"Đồng chí {n}: nhất trí với báo cáo." for n in names[k * 10:(k + 1) * 10]]}
-                           for k in range(3)]}
+    fields = {**template.manifest.example, **long_minutes_changes()}
     validated = validate_fields(template, fields, "Đảng ủy phường An Phú")
     profile = default_rules().for_date(validated.date)
     context = build_context(template, validated, sample_organizations()[0], "05-BB/CB", profile,

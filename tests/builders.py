@@ -168,3 +168,15 @@ def render_example(template, *, sequence: int = 3, changes: dict | None = None) 
     number = profile.format_number(sequence, template.manifest.doc_type, org.abbreviation)
     context = build_context(template, fields, org, number, profile, superior_body="Đảng ủy phường An Phú")
     return render_docx(template.docx, context, margins_mm=profile.margins_mm)
+
+
+def long_minutes_changes() -> dict:
+    """Minutes of a meeting with 30 attendees, each named and speaking: two pages or more."""
+    names = [person(i) for i in range(30)]
+    return {
+        "composition": "Có mặt: 27 đồng chí: " + ", ".join(names[:27]) + ".\nVắng mặt có lý do: "
+                       + "; ".join(f"{n} – đi công tác" for n in names[27:]) + ".",
+        "contents": [{"heading": f"Nội dung {k + 1}", "text": "Đồng chí Bí thư trình bày báo cáo của chi ủy.",
+                      "speakers": [f"Đồng chí {n}: nhất trí với báo cáo, đề nghị bổ sung nhiệm vụ tháng tới."
+                                   for n in names[k * 10:(k + 1) * 10]]} for k in range(3)],
+    }

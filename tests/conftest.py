@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +19,7 @@ from docservice import create_app
 from docservice.config import Settings
 from docservice.db import Catalogue
 from docservice.db.migrate import upgrade
+from docservice.generation.pool import ConverterPool, PoolConverter, PoolServer
 from tests.builders import PASSWORD, World, build_world
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -117,11 +120,27 @@ class BufferedClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
+@pytest.fixture(scope="session")
+def pdf_pool() -> Iterator[PoolConverter]:
+    """One warm converter pool (real LibreOffice) for the whole session's documents."""
+    pool = ConverterPool(slots=2, unoserver=str(ROOT / ".venv-uno" / "bin" / "unoserver"), timeout=60,
+                         max_queue=256, restart_after=500)
+    pool.start()
+    path = Path(tempfile.mkdtemp(prefix="dst-")) / "pool.sock"
+    server = PoolServer(path, pool)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield PoolConverter(path, timeout=60)
+    server.shutdown()
+    server.server_close()
+    pool.stop()
+
+
 @pytest.fixture
-def app(settings: Settings):
+def app(settings: Settings, pdf_pool: PoolConverter):
     app = create_app(settings)
     app.config["TESTING"] = True
     app.test_client_class = BufferedClient
+    app.extensions["docservice"].converter = pdf_pool  # the direct converter has tests of its own
     yield app
     app.extensions["docservice"].catalogue.dispose()
 
