@@ -78,6 +78,7 @@ def build_world(session) -> World:
         add_term(session, org, name="2025–2027", start=dt.date(2025, 7, 1))
     session.add_all([
         Member(organization_id=dong.id, full_name="Nguyễn Thị Hoà", status=MemberStatus.chinh_thuc,
+               birth_date=dt.date(1970, 5, 6), admitted_on=dt.date(2024, 3, 3),
                position=Position.bi_thu, card_number="12.345678"),
         Member(organization_id=dong.id, full_name="Trần Văn Thuỷ", status=MemberStatus.du_bi),
         Member(organization_id=dong.id, full_name="Lê Văn Đến", status=MemberStatus.chinh_thuc,

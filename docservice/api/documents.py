@@ -22,7 +22,7 @@ def document_out(doc: Document) -> DocumentOut:
     return DocumentOut(
         id=doc.id, template=doc.template, template_version=doc.template_version, number=doc.number,
         doc_type=doc.doc_type, title=doc.title, date=doc.date, organization_id=doc.organization_id,
-        confidentiality=doc.confidentiality.name, profile=doc.profile,
+        confidentiality=doc.confidentiality.name, profile=doc.profile, member_id=doc.member_id,
         docx_url=f"{base}/docx", pdf_url=f"{base}/pdf",
     )
 
@@ -32,7 +32,8 @@ def create_document(body: DocumentCreate):
     """Tạo văn bản từ mẫu: kiểm tra trường, cấp số theo nhiệm kỳ, tạo .docx và .pdf."""
     svc = services()
     generation = GenerationRequest(template=body.template, organization_id=body.organization_id,
-                                   fields=body.fields, confidentiality=Clearance[body.confidentiality])
+                                   fields=body.fields, confidentiality=Clearance[body.confidentiality],
+                                   member_id=body.member_id)
     document = generate_document(generation, caller(), catalogue=svc.catalogue, blobs=svc.blobs,
                                  converter=svc.converter, templates=svc.templates, rules=svc.rules)
     return dump(document_out(document), 201)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Literal
 
-from flask import request
+from flask import request, send_file
 from pydantic import BaseModel, ConfigDict, Field
 
-from docservice.api.context import api_blueprint, caller, dump, problems, services
+from docservice.api.context import api_blueprint, caller, dump, file_response, problems, services
 from docservice.api.schemas import IdPath, MemberOut
-from docservice.db.models import MemberStatus, Position, Temporary
+from docservice.db.models import Clearance, MemberStatus, Organization, Position, Temporary
+from docservice.errors import Forbidden
+from docservice.generation.dossier import build_dossier, dossier_parts, transfer_package
 from docservice.registry.members import add_member, history, record_change
 from docservice.security import policy
 from docservice.security.audit import append_event
@@ -125,3 +128,38 @@ def change_member(path: IdPath, body: MemberChangeIn):
         append_event(session, username=principal.username, action="member.change", object_type="member",
                      object_id=member.id, remote_addr=request.remote_addr)
         return dump(_detail(session, member), 201)
+
+
+def _dossier_request(member_id: int, action: str):
+    """The member, their organisation and the parts the caller may see; audited; clearance mật required."""
+    svc, principal = services(), caller()
+    policy.require(principal, "member.read")
+    if principal.clearance < Clearance.mat:
+        raise Forbidden("Hồ sơ đảng viên là tài liệu mật: cần mức xem Mật trở lên.")
+    with svc.catalogue.session() as session:
+        member = policy.get_member(session, member_id, principal)
+        org = session.get(Organization, member.organization_id)
+        parts = dossier_parts(session, member, principal)
+        append_event(session, username=principal.username, action=action, object_type="member",
+                     object_id=member.id, remote_addr=request.remote_addr)
+    return svc, member, org, parts
+
+
+@blueprint.get("/members/<int:id>/dossier.pdf", responses={**file_response("application/pdf", "Hồ sơ đảng viên"),
+                                                          **problems(403)})
+def member_dossier(path: IdPath):
+    """Hồ sơ đảng viên: bìa, mục lục có số trang, từng văn bản theo giai đoạn, có dấu trang (cần mức Mật)."""
+    svc, member, org, parts = _dossier_request(path.id, "member.dossier")
+    pdf = build_dossier(member, org, parts, svc.blobs, generated_on=dt.date.today())
+    return send_file(io.BytesIO(pdf), mimetype="application/pdf", download_name=f"ho-so-dang-vien-{member.id}.pdf",
+                     max_age=0)
+
+
+@blueprint.get("/members/<int:id>/transfer-package.zip",
+               responses={**file_response("application/zip", "Gói chuyển sinh hoạt"), **problems(403)})
+def member_transfer_package(path: IdPath):
+    """Gói hồ sơ chuyển sinh hoạt: các tệp PDF nguyên bản, manifest SHA-256 và mã băm của manifest."""
+    svc, member, org, parts = _dossier_request(path.id, "member.transfer_package")
+    package = transfer_package(member, org, parts, svc.blobs, generated_on=dt.date.today())
+    return send_file(io.BytesIO(package), mimetype="application/zip",
+                     download_name=f"chuyen-sinh-hoat-{member.id}.zip", max_age=0)

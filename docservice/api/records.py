@@ -25,6 +25,7 @@ def record_out(record: Record) -> RecordOut:
         doc_type=record.doc_type, number=record.number, date=record.date,
         organization_id=record.organization_id, title=record.title, signer=record.signer,
         confidentiality=record.confidentiality.name, document_id=record.document_id,
+        member_id=record.member_id, stage=record.stage,
         superseded=record.superseded, file_url=f"{PREFIX}/records/{record.id}/file",
     )
 

@@ -115,6 +115,8 @@ class DocumentCreate(BaseModel):
     organization_id: int = Field(ge=1, le=2**31 - 1)
     fields: dict[str, Any]
     confidentiality: Confidentiality = "thuong"
+    member_id: int | None = Field(None, ge=1, le=2**31 - 1, description="Đảng viên mà văn bản nói về (hồ sơ "
+                                  "đảng viên); họ tên, ngày sinh, số thẻ… được điền từ dữ liệu đảng viên")
 
 
 class DocumentOut(BaseModel):
@@ -128,6 +130,7 @@ class DocumentOut(BaseModel):
     organization_id: int
     confidentiality: Confidentiality
     profile: str
+    member_id: int | None
     docx_url: str
     pdf_url: str
 
@@ -164,6 +167,8 @@ class RecordOut(BaseModel):
     signer: str | None
     confidentiality: Confidentiality
     document_id: int | None
+    member_id: int | None
+    stage: str | None
     superseded: bool
     file_url: str
 

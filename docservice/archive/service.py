@@ -44,6 +44,9 @@ class RecordMetadata(BaseModel):
     signer: str | None = Field(None, title="Người ký", max_length=128)
     confidentiality: Literal["thuong", "mat", "toi_mat", "tuyet_mat"] | None = Field(None, title="Độ mật")
     document_id: int | None = Field(None, ge=1, le=2**31 - 1, title="Văn bản đã tạo tương ứng")
+    member_id: int | None = Field(None, ge=1, le=2**31 - 1, title="Đảng viên (hồ sơ đảng viên)")
+    stage: Literal["ket_nap", "cong_nhan", "danh_gia_hang_nam", "chuyen_sinh_hoat", "khac"] | None = Field(
+        None, title="Giai đoạn trong hồ sơ đảng viên")
     organization_id: int | None = Field(None, ge=1, le=2**31 - 1, title="Tổ chức ban hành")
 
     @property
@@ -63,13 +66,16 @@ def _resolve(session: Session, meta: RecordMetadata, principal: policy.Principal
         doc = policy.get_visible(session, Document, meta.document_id, principal)
         defaults = {"doc_type": doc.doc_type, "number": doc.number, "date": doc.date,
                     "organization_id": doc.organization_id, "title": doc.title,
-                    "confidentiality": doc.confidentiality.name, "signer": doc.fields.get("signer_name")}
+                    "confidentiality": doc.confidentiality.name, "signer": doc.fields.get("signer_name"),
+                    "member_id": doc.member_id}
         meta = meta.model_copy(update={k: v for k, v in defaults.items() if getattr(meta, k) is None})
     missing = {name: "Trường này là bắt buộc." for name in ("doc_type", "date", "organization_id", "title")
                if getattr(meta, name) is None}
     if missing:
         raise ValidationFailed("Thiếu thông tin bắt buộc của văn bản lưu trữ.",
                                errors={f"metadata.{k}": v for k, v in missing.items()})
+    if meta.member_id is not None:
+        policy.get_member(session, meta.member_id, principal)
     if meta.doc_type not in rules.for_date(meta.date).doc_types:
         raise ValidationFailed("Loại văn bản không có trong quy định áp dụng cho ngày của văn bản.",
                                errors={"metadata.doc_type": "Loại văn bản không hợp lệ."})
@@ -114,7 +120,8 @@ def archive_pdf(
             doc_type=meta.doc_type, number=meta.number,
             number_key=number_key(meta.number) if meta.number else None, date=meta.date,
             title=meta.title, signer=meta.signer, confidentiality=meta.clearance,
-            document_id=meta.document_id, text_source=text.source, text=text.text, signatures=[],
+            document_id=meta.document_id, member_id=meta.member_id, stage=meta.stage,
+            text_source=text.source, text=text.text, signatures=[],
             warnings=warnings, created_by=principal.user_id,
         )
         session.add(record)

@@ -67,6 +67,7 @@ class GenerationRequest:
     fields: dict[str, Any]
     confidentiality: Clearance = Clearance.thuong
     meeting_id: int | None = None
+    member_id: int | None = None  # the member the document is about (dossier); fills their details
     extra: dict[str, Any] = field(default_factory=dict)  # standard values a caller supplies (adopted_line)
 
 
@@ -184,12 +185,31 @@ class _Plan:
     superior_body: str
 
 
+_MEMBER_FIELDS = {"person_name": "full_name", "birth_date": "birth_date", "card_number": "card_number",
+                  "admitted_on": "admitted_on", "official_on": "official_on"}
+
+
+def _member_details(session: Session, request: GenerationRequest, template: Template,
+                    principal: policy.Principal) -> dict[str, Any]:
+    """The member's details for the template's person fields the request left out."""
+    if request.member_id is None:
+        return {}
+    member = policy.get_member(session, request.member_id, principal)
+    details = {}
+    for field_name, attribute in _MEMBER_FIELDS.items():
+        value = getattr(member, attribute)
+        if field_name in template.manifest.fields and field_name not in request.fields and value is not None:
+            details[field_name] = value.isoformat() if isinstance(value, dt.date) else value
+    return details
+
+
 def _plan(session: Session, request: GenerationRequest, principal: policy.Principal, template: Template,
           rules: RuleBook) -> _Plan:
     org = policy.get_organization(session, request.organization_id, principal)
     _check_issuer(template, org)
     superior_body = _superior_body(session, org)
-    fields = validate_fields(template, request.fields, superior_body)
+    raw = {**_member_details(session, request, template, principal), **request.fields}
+    fields = validate_fields(template, raw, superior_body)
     profile = rules.for_date(fields.date)
     check_rules(fields.model_dump(), profile)
     term = term_on(session, org, fields.date)
@@ -226,6 +246,7 @@ def generate_document(
             date=plan.fields.date, confidentiality=request.confidentiality, profile=plan.profile.key,
             fields=plan.fields.model_dump(mode="json"), docx_sha256=blobs.put_bytes(docx)[0],
             pdf_sha256=blobs.put_bytes(pdf)[0], created_by=principal.user_id, meeting_id=request.meeting_id,
+            member_id=request.member_id,
         )
         session.add(document)
         session.flush()

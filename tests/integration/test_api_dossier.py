@@ -1,0 +1,123 @@
+"""A member's dossier: cover, contents with true page numbers, bookmarks, only what the caller may see."""
+
+import hashlib
+import io
+import json
+import re
+import subprocess
+import zipfile
+
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from docservice.db.models import AuditEvent, Member
+from tests.builders import text_pdf
+
+
+def _member(svc):
+    with svc.catalogue.reader() as session:
+        return session.scalar(select(Member).where(Member.full_name == "Nguyễn Thị Hoà"))
+
+
+def _make(client, headers, svc, key, org_id, member_id, **extra):
+    fields = {k: v for k, v in svc.templates.get(key).manifest.example.items()
+              if k not in ("person_name", "birth_date", "card_number")}
+    response = client.post("/api/v1/documents", headers=headers, json={
+        "template": key, "organization_id": org_id, "member_id": member_id, "fields": fields, **extra})
+    assert response.status_code == 201, response.data
+    return response.json
+
+
+def _page_text(pdf: bytes, page: int) -> str:
+    out = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-", "-"], input=pdf,
+                         capture_output=True, check=True).stdout.decode()
+    return " ".join(out.split())
+
+
+def _outline(reader):
+    def walk(items, depth=0):
+        for item in items:
+            if isinstance(item, list):
+                yield from walk(item, depth + 1)
+            else:
+                yield depth, item.title, reader.get_destination_page_number(item) + 1
+    return list(walk(reader.outline))
+
+
+def test_the_dossier_of_a_member(client, auth, world, svc):
+    member = _member(svc)
+    secretary, admin = auth("thuky.dong"), auth("admin")
+    proposal = _make(client, secretary, svc, "nghi-quyet-de-nghi-ket-nap", world.dong_id, member.id)
+    decision = _make(client, admin, svc, "quyet-dinh-ket-nap", world.root_id, member.id)
+    recognition = _make(client, secretary, svc, "nghi-quyet-cong-nhan-chinh-thuc", world.dong_id, member.id)
+    secret = _make(client, admin, svc, "quyet-dinh-ky-luat", world.root_id, member.id, confidentiality="toi_mat")
+    signed = client.post("/api/v1/records", headers=auth("luutru"), content_type="multipart/form-data", data={
+        "file": (io.BytesIO(text_pdf("QUYẾT ĐỊNH kết nạp đảng viên — bản đã ký, đóng dấu.")), "qd.pdf"),
+        "metadata": json.dumps({"document_id": decision["id"]})})
+    review = client.post("/api/v1/records", headers=auth("luutru"), content_type="multipart/form-data", data={
+        "file": (io.BytesIO(text_pdf("BẢN TỰ KIỂM ĐIỂM năm 2025 của đảng viên.", "Trang hai.")), "kd.pdf"),
+        "metadata": json.dumps({"doc_type": "bao_cao", "date": "2025-12-20", "organization_id": world.dong_id,
+                                "title": "Bản tự kiểm điểm năm 2025", "member_id": member.id,
+                                "stage": "danh_gia_hang_nam"})})
+    assert signed.status_code == 201 and signed.json["member_id"] == member.id and review.status_code == 201
+
+    response = client.get(f"/api/v1/members/{member.id}/dossier.pdf", headers=auth("luutru"))  # đảng ủy, mật
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    pdf = response.data
+    reader = PdfReader(io.BytesIO(pdf))
+    outline = _outline(reader)
+    assert [title for depth, title, _ in outline if depth == 0] == [
+        "Bìa hồ sơ", "Mục lục", "Kết nạp vào Đảng", "Công nhận đảng viên chính thức", "Kiểm điểm, đánh giá hằng năm"]
+    children = [(title, page) for depth, title, page in outline if depth == 1]
+    assert len(children) == 4
+    assert "HỒ SƠ ĐẢNG VIÊN" in _page_text(pdf, 1) and "Nguyễn Thị Hoà" in _page_text(pdf, 1)
+    contents = _page_text(pdf, 2)
+    assert "MỤC LỤC" in contents
+    for title, page in children:
+        number = re.search(r"Số (\S+),", title)
+        listed = re.search(re.escape(title) + r" (\d+)", contents)
+        assert listed and int(listed.group(1)) == page, title  # the contents point where the bookmark does
+        if number:
+            assert number.group(1) in _page_text(pdf, page) or "bản đã ký" in _page_text(pdf, page)
+    assert secret["number"] not in contents and "kỷ luật" not in contents.lower()
+    assert proposal["number"] in contents and recognition["number"] in contents
+    assert "bản đã ký" in _page_text(pdf, dict(children)[next(t for t in dict(children) if decision["number"] in t)])
+    assert len(reader.pages) == 2 + 1 + 1 + 1 + 2
+    with svc.catalogue.reader() as session:
+        assert session.scalar(select(AuditEvent.action).where(AuditEvent.action == "member.dossier")) is not None
+    cell_view = client.get(f"/api/v1/members/{member.id}/dossier.pdf", headers=secretary).data
+    assert decision["number"] not in _page_text(cell_view, 2)  # the chi bộ sees only its own papers
+    assert proposal["number"] in _page_text(cell_view, 2)
+
+
+def test_the_transfer_package_is_sealed(client, auth, world, svc):
+    member = _member(svc)
+    _make(client, auth("thuky.dong"), svc, "nghi-quyet-de-nghi-ket-nap", world.dong_id, member.id)
+    response = client.get(f"/api/v1/members/{member.id}/transfer-package.zip", headers=auth("luutru"))
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    manifest = archive.read("manifest.json")
+    assert archive.read("manifest.sha256").decode().split()[0] == hashlib.sha256(manifest).hexdigest()
+    files = json.loads(manifest)["files"]
+    assert len(files) == 1 and files[0]["stage"] == "ket_nap"
+    data = archive.read(files[0]["file"])
+    assert hashlib.sha256(data).hexdigest() == files[0]["sha256"] and data.startswith(b"%PDF-")
+    with svc.blobs.open(files[0]["sha256"]) as stored:
+        assert stored.read() == data
+
+
+def test_the_dossier_needs_clearance_mat_and_scope(client, auth, world, svc):
+    member = _member(svc)
+    for user, status in (("uyvien", 403), ("docgia.tay", 403), ("admin", 200), ("luutru", 200)):
+        assert client.get(f"/api/v1/members/{member.id}/dossier.pdf", headers=auth(user)).status_code == status
+    assert client.get("/api/v1/members/424242/dossier.pdf", headers=auth("admin")).status_code == 404
+
+
+def test_member_details_fill_the_person_fields(client, auth, world, svc):
+    member = _member(svc)
+    document = _make(client, auth("thuky.dong"), svc, "nghi-quyet-cong-nhan-chinh-thuc", world.dong_id, member.id)
+    docx = client.get(document["docx_url"], headers=auth("thuky.dong")).data
+    from docx import Document as Docx
+
+    text = "\n".join(p.text for p in Docx(io.BytesIO(docx)).paragraphs)
+    assert "Nguyễn Thị Hoà" in text
