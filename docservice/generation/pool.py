@@ -79,7 +79,11 @@ class Slot:
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                         start_new_session=True)
         self.conversions = 0
-        self._wait_ready()
+        try:
+            self._wait_ready()
+        except BaseException:
+            self.stop()
+            raise
 
     def _wait_ready(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT
@@ -146,6 +150,8 @@ class ConverterPool:
         self._idle: queue.Queue[Slot] = queue.Queue()
         self._waiting = 0
         self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._restarts: list[threading.Thread] = []
 
     def start(self) -> None:
         threads = [threading.Thread(target=slot.start) for slot in self.slots]
@@ -159,6 +165,10 @@ class ConverterPool:
             self._idle.put(slot)
 
     def stop(self) -> None:
+        """Stop every slot, after any restart under way has finished (nothing is left running)."""
+        self._stopping.set()
+        for thread in list(self._restarts):
+            thread.join(timeout=START_TIMEOUT + 10)
         for slot in self.slots:
             slot.stop()
 
@@ -181,15 +191,18 @@ class ConverterPool:
             return
 
         def restart_then_release() -> None:
-            try:
-                slot.restart()
-            except RuntimeError:
-                log.exception("slot %s failed to restart; trying again", slot.index)
-                time.sleep(1.0)
-                slot.restart()
-            self._idle.put(slot)
+            while not self._stopping.is_set():
+                try:
+                    slot.restart()
+                    self._idle.put(slot)
+                    return
+                except RuntimeError:
+                    log.exception("slot %s failed to restart; trying again", slot.index)
+                    self._stopping.wait(1.0)
 
-        threading.Thread(target=restart_then_release, daemon=True).start()
+        thread = threading.Thread(target=restart_then_release, daemon=True)
+        self._restarts = [t for t in self._restarts if t.is_alive()] + [thread]
+        thread.start()
 
     def convert(self, docx: bytes) -> bytes:
         """The PDF of ``docx``; ``Busy`` when the queue is full, ``ConversionError`` on failure."""
