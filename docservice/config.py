@@ -74,6 +74,9 @@ class Settings(BaseSettings):
                                          "is restarted")
     unoserver: str = Field(".venv-uno/bin/unoserver", description="the unoserver program (in a venv of Debian's "
                            "Python, which has the UNO bridge); make creates .venv-uno")
+    max_pages: int = Field(10_000, ge=1, description="PDFs with more pages are refused")
+    ocr_max_pages: int = Field(300, ge=0, description="scanned pages of one file read by OCR; the rest are "
+                               "left unread with a warning")
     token_hours: int = Field(12, ge=1, le=24 * 90, description="lifetime of an API token in hours")
     indexer_poll_seconds: float = Field(
         0.3, gt=0, le=60, description="how often the indexer looks for new work in the outbox"

@@ -181,3 +181,27 @@ def long_minutes_changes() -> dict:
                       "speakers": [f"Đồng chí {n}: nhất trí với báo cáo, đề nghị bổ sung nhiệm vụ tháng tới."
                                    for n in names[k * 10:(k + 1) * 10]]} for k in range(3)],
     }
+
+
+def legacy_pdf(*lines: str) -> bytes:
+    """A PDF as 1990s software made it: a standard Type 1 font whose bytes are TCVN3/VNI codes
+    (extractors return the Latin-1 look-alikes, and 0xAD — TCVN3 "ư" — as a hyphen)."""
+    def literal(line: str) -> bytes:
+        raw = line.encode("latin-1")
+        return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b") '"
+
+    content = b"BT /F1 12 Tf 50 780 Td 16 TL " + b" ".join(literal(line) for line in lines) + b" ET"
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
+               b"/Contents 5 0 R >>",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Times-Roman /Encoding /WinAnsiEncoding >>",
+               b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream"]
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return out

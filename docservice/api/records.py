@@ -1,18 +1,40 @@
-"""Archived records: upload a PDF with metadata, read it, download the exact bytes."""
+"""Archived records: upload a PDF with metadata, read it, download the exact bytes, add versions,
+correct metadata, re-check signatures. Nothing is overwritten or deleted."""
 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from flask import request, send_file
 
 from docservice.api.context import PREFIX, api_blueprint, caller, dump, file_response, problems, services
-from docservice.api.schemas import IdPath, RecordForm, RecordOut
-from docservice.archive.service import archive_pdf
+from docservice.api.schemas import (
+    IdPath,
+    RecordCorrection,
+    RecordDetail,
+    RecordForm,
+    RecordOut,
+    RecordVersionForm,
+    RecordVersions,
+    SignatureCheckOut,
+)
+from docservice.archive.service import (
+    ArchiveOptions,
+    add_version,
+    archive_pdf,
+    correct_metadata,
+    history,
+    recheck_signatures,
+    record_or_404,
+)
 from docservice.db.models import Clearance, Record
 from docservice.security import policy
 from docservice.security.audit import append_event
+from docservice.services import Services
 
 blueprint = api_blueprint("records", "Lưu trữ")
 CHUNK = 1024 * 1024
@@ -21,35 +43,95 @@ CHUNK = 1024 * 1024
 def record_out(record: Record) -> RecordOut:
     return RecordOut(
         id=record.id, sha256=record.sha256, size=record.size, pages=record.pages,
-        text_source=record.text_source, signatures=record.signatures, warnings=record.warnings,
-        doc_type=record.doc_type, number=record.number, date=record.date,
+        text_source=record.text_source, page_sources=record.page_sources or [], signatures=record.signatures,
+        warnings=record.warnings, doc_type=record.doc_type, number=record.number, date=record.date,
         organization_id=record.organization_id, title=record.title, signer=record.signer,
         confidentiality=record.confidentiality.name, document_id=record.document_id,
-        member_id=record.member_id, stage=record.stage,
-        superseded=record.superseded, file_url=f"{PREFIX}/records/{record.id}/file",
+        member_id=record.member_id, stage=record.stage, superseded=record.superseded,
+        supersedes_id=record.supersedes_id, file_url=f"{PREFIX}/records/{record.id}/file",
     )
+
+
+def _options(svc: Services) -> ArchiveOptions:
+    settings = svc.settings
+    return ArchiveOptions(trust_roots=settings.trust_roots, max_pages=settings.max_pages,
+                          ocr_max_pages=settings.ocr_max_pages)
+
+
+@contextmanager
+def _spooled(upload: Any) -> Iterator[Path]:
+    """The uploaded file in a temporary file of the archive's own disk, removed afterwards."""
+    with tempfile.NamedTemporaryFile(dir=services().upload_dir, suffix=".pdf") as spool:
+        for chunk in iter(lambda: upload.stream.read(CHUNK), b""):
+            spool.write(chunk)
+        spool.flush()
+        yield Path(spool.name)
 
 
 @blueprint.post("/records", responses={201: RecordOut, **problems(409, 413, 415, 422)})
 def create_record(form: RecordForm):
     """Lưu trữ một tệp PDF (giữ nguyên từng byte) cùng thông tin văn bản."""
     svc = services()
-    with tempfile.NamedTemporaryFile(dir=svc.upload_dir, suffix=".pdf") as spool:
-        for chunk in iter(lambda: form.file.stream.read(CHUNK), b""):
-            spool.write(chunk)
-        spool.flush()
-        record = archive_pdf(Path(spool.name), form.metadata, caller(), catalogue=svc.catalogue, blobs=svc.blobs,
-                             rules=svc.rules, remote_addr=request.remote_addr)
+    with _spooled(form.file) as path:
+        record = archive_pdf(path, form.metadata, caller(), catalogue=svc.catalogue, blobs=svc.blobs,
+                             rules=svc.rules, options=_options(svc), remote_addr=request.remote_addr)
     return dump(record_out(record), 201)
 
 
-@blueprint.get("/records/<int:id>", responses={200: RecordOut})
+@blueprint.get("/records/<int:id>", responses={200: RecordDetail})
 def get_record(path: IdPath):
-    """Thông tin một hồ sơ lưu trữ."""
+    """Thông tin một hồ sơ lưu trữ, các lần kiểm tra chữ ký và các lần sửa thông tin."""
     principal = caller()
     policy.require(principal, "record.read")
     with services().catalogue.reader() as session:
-        return dump(record_out(policy.get_visible(session, Record, path.id, principal)))
+        record = record_or_404(session, path.id, principal)
+        past = history(session, record, principal)
+        detail = RecordDetail(
+            **record_out(record).model_dump(),
+            signature_checks=[SignatureCheckOut(id=c.id, checked_at=c.checked_at, signatures=c.results)
+                              for c in past["checks"]],
+            corrections=[{"version": c.version, "changed_at": c.changed_at, "changes": c.changes,
+                          "reason": c.reason} for c in past["corrections"]],
+        )
+    return dump(detail)
+
+
+@blueprint.get("/records/<int:id>/versions", responses={200: RecordVersions})
+def record_versions(path: IdPath):
+    """Chuỗi phiên bản tệp của hồ sơ (cũ trước, mới sau)."""
+    principal = caller()
+    policy.require(principal, "record.read")
+    with services().catalogue.reader() as session:
+        past = history(session, record_or_404(session, path.id, principal), principal)
+        return dump(RecordVersions(items=[record_out(r) for r in past["versions"]]))
+
+
+@blueprint.post("/records/<int:id>/versions", responses={201: RecordOut, **problems(403, 409, 413, 415)})
+def create_record_version(path: IdPath, form: RecordVersionForm):
+    """Nộp tệp mới thay thế hồ sơ; hồ sơ cũ được giữ nguyên và đánh dấu đã có bản thay thế."""
+    svc = services()
+    with _spooled(form.file) as spooled:
+        record = add_version(path.id, spooled, form.metadata, caller(), catalogue=svc.catalogue, blobs=svc.blobs,
+                             rules=svc.rules, options=_options(svc), remote_addr=request.remote_addr)
+    return dump(record_out(record), 201)
+
+
+@blueprint.patch("/records/<int:id>", responses={200: RecordOut, **problems(403)})
+def correct_record(path: IdPath, body: RecordCorrection):
+    """Sửa thông tin (lưu thành một phiên bản thông tin mới); tệp không đổi."""
+    svc = services()
+    changes = body.model_dump(exclude_unset=True, exclude={"reason"})
+    record = correct_metadata(path.id, changes, body.reason, caller(), catalogue=svc.catalogue, rules=svc.rules)
+    return dump(record_out(record))
+
+
+@blueprint.post("/records/<int:id>/signature-checks", responses={201: SignatureCheckOut, **problems(403)})
+def check_signatures(path: IdPath):
+    """Kiểm tra lại chữ ký (ví dụ sau khi cập nhật chứng thư gốc tin cậy): một lần kiểm tra mới, có ngày."""
+    svc = services()
+    check = recheck_signatures(path.id, caller(), catalogue=svc.catalogue, blobs=svc.blobs,
+                               trust_roots=svc.settings.trust_roots)
+    return dump(SignatureCheckOut(id=check.id, checked_at=check.checked_at, signatures=check.results), 201)
 
 
 @blueprint.get("/records/<int:id>/file", responses=file_response("application/pdf", "Tệp đã lưu trữ"))
@@ -58,7 +140,7 @@ def download_record(path: IdPath):
     svc, principal = services(), caller()
     policy.require(principal, "record.read")
     with svc.catalogue.reader() as session:
-        record = policy.get_visible(session, Record, path.id, principal)
+        record = record_or_404(session, path.id, principal)
     if record.confidentiality >= Clearance.mat:
         with svc.catalogue.session() as session:
             append_event(session, username=principal.username, action="record.download",

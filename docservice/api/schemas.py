@@ -151,13 +151,27 @@ class SignatureOut(BaseModel):
     problems: list[str]
 
 
+class SignatureCheckOut(BaseModel):
+    id: int
+    checked_at: dt.datetime
+    signatures: list[SignatureOut]
+
+
+class CorrectionOut(BaseModel):
+    version: int
+    changed_at: dt.datetime
+    changes: dict[str, Any]
+    reason: str | None
+
+
 class RecordOut(BaseModel):
     id: int
     sha256: str
     size: int
     pages: int
     text_source: str
-    signatures: list[SignatureOut]
+    page_sources: list[str] = Field(description="per page: text_layer | ocr | legacy_converted:tcvn3|vni | none")
+    signatures: list[SignatureOut] = Field(description="the latest verdict per signature")
     warnings: list[str]
     doc_type: str
     number: str | None
@@ -170,7 +184,34 @@ class RecordOut(BaseModel):
     member_id: int | None
     stage: str | None
     superseded: bool
+    supersedes_id: int | None
     file_url: str
+
+
+class RecordDetail(RecordOut):
+    signature_checks: list[SignatureCheckOut] = Field(description="every verification, oldest first")
+    corrections: list[CorrectionOut]
+
+
+class RecordVersions(BaseModel):
+    items: list[RecordOut] = Field(description="file versions, oldest first")
+
+
+class RecordVersionForm(BaseModel):
+    file: FileStorage = Field(description="Tệp PDF mới thay thế")
+    metadata: dict[str, Any] = Field(default_factory=dict, description="JSON: thông tin thay đổi (nếu có)")
+
+
+class RecordCorrection(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    doc_type: str | None = Field(None, max_length=32)
+    number: str | None = Field(None, max_length=64)
+    date: dt.date | None = None
+    title: str | None = Field(None, max_length=1000)
+    signer: str | None = Field(None, max_length=128)
+    member_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    stage: Literal["ket_nap", "cong_nhan", "danh_gia_hang_nam", "chuyen_sinh_hoat", "khac"] | None = None
+    reason: str | None = Field(None, max_length=500, description="Lý do sửa")
 
 
 class SearchQuery(BaseModel):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,9 @@ logging.getLogger("pypdf").setLevel(logging.ERROR)
 _TAIL = 4096
 
 
+MAX_PAGES = 10_000
+
+
 @dataclass(frozen=True)
 class PdfFacts:
     """What the archive records about a PDF's structure."""
@@ -24,6 +28,7 @@ class PdfFacts:
     pages: int
     signature_fields: int
     risky_features: tuple[str, ...]
+    page_sizes: tuple[tuple[float, float], ...] = ()
 
 
 def _sniff(path: Path) -> None:
@@ -56,6 +61,18 @@ def _signature_fields(reader: PdfReader) -> int:
     return sum(1 for field in fields.values() if field.get("/FT") == "/Sig")
 
 
+def _page_count(reader: PdfReader, max_pages: int) -> int:
+    declared = reader.trailer["/Root"]["/Pages"].get("/Count", 0)
+    if isinstance(declared, int) and declared > max_pages:
+        raise UnusablePdf(f"Tệp PDF khai báo {declared} trang, vượt giới hạn {max_pages} trang.")
+    pages = len(reader.pages)
+    if pages == 0:
+        raise UnusablePdf("Tệp PDF không có trang nào.")
+    if pages > max_pages:
+        raise UnusablePdf(f"Tệp PDF có {pages} trang, vượt giới hạn {max_pages} trang.")
+    return pages
+
+
 def page_count(data: bytes) -> int:
     """Pages of the PDF in ``data``; ``UnusablePdf`` when it is not a readable PDF with pages."""
     try:
@@ -67,21 +84,42 @@ def page_count(data: bytes) -> int:
     return pages
 
 
-def inspect_pdf(path: Path) -> PdfFacts:
-    """Pages and risky features of the PDF at ``path``.
+def _reader(path: Path) -> tuple[PdfReader, bool]:
+    """A reader of the file; if only an earlier revision parses (bytes were appended after an
+    ``%%EOF``), a reader of that revision and ``True``. The stored file is never changed."""
+    try:
+        return PdfReader(path, strict=False), False
+    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError):
+        data = path.read_bytes()
+        ends = [m.end() for m in re.finditer(rb"%%EOF(?:\r\n|\r|\n)?", data)][:-1]
+        for end in reversed(ends[-20:]):
+            try:
+                return PdfReader(io.BytesIO(data[:end]), strict=False), True
+            except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError):
+                continue
+        raise
+
+
+def _page_size(page: object) -> tuple[float, float]:
+    box = page.mediabox  # type: ignore[attr-defined]
+    return abs(float(box.width)), abs(float(box.height))
+
+
+def inspect_pdf(path: Path, *, max_pages: int = MAX_PAGES) -> PdfFacts:
+    """Pages, page sizes and risky features of the PDF at ``path``.
 
     Raises ``UnsupportedMediaType`` when it is not a PDF and ``UnusablePdf`` when it is truncated,
-    unparseable, encrypted or has no pages.
+    unparseable, encrypted, has no pages or more than ``max_pages``.
     """
     _sniff(path)
     try:
-        reader = PdfReader(path, strict=False)
+        reader, trailing = _reader(path)
         if reader.is_encrypted:
             raise UnusablePdf("Tệp PDF được mã hóa (có mật khẩu); hãy gửi bản không mã hóa.")
-        pages = len(reader.pages)
-        if pages == 0:
-            raise UnusablePdf("Tệp PDF không có trang nào.")
-        return PdfFacts(pages, _signature_fields(reader), _risky_features(reader))
+        pages = _page_count(reader, max_pages)
+        sizes = tuple(_page_size(page) for page in reader.pages)
+        risky = _risky_features(reader) + (("trailing_data",) if trailing else ())
+        return PdfFacts(pages, _signature_fields(reader), risky, sizes)
     except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise UnusablePdf("Không đọc được cấu trúc tệp PDF (tệp hỏng).") from exc
     except RecursionError as exc:

@@ -1,34 +1,48 @@
-"""Archive a PDF: validate → hash → text → store bytes → catalogue row + outbox row, atomically.
+"""Archive a PDF: validate → hash → signatures → text → store bytes → catalogue + outbox, atomically.
 
 The file is stored byte for byte under its SHA-256 before the catalogue row commits; the outbox
 row that tells the indexer commits with the record, so a record is never in the catalogue without
-its file, nor committed without being (eventually) indexed.
+its file, nor committed without being (eventually) indexed. Nothing is overwritten: a new file is a
+new version that supersedes the old record, a correction of metadata is a metadata version, and a
+signature re-check is a new dated event beside the first.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from docservice.archive.blobs import BlobStore, sha256_of
-from docservice.archive.pdf import inspect_pdf
-from docservice.archive.text import extract_text
+from docservice.archive.pdf import PdfFacts, inspect_pdf
+from docservice.archive.signatures import load_trust_roots, roots_fingerprint, verify_signatures
+from docservice.archive.text import ExtractedText, extract_text
 from docservice.db import Catalogue
-from docservice.db.models import Clearance, Document, OutboxEntry, Record
-from docservice.errors import DuplicateRecord, ValidationFailed
+from docservice.db.models import (
+    Clearance,
+    Document,
+    OutboxEntry,
+    Record,
+    RecordMetadataVersion,
+    SignatureCheck,
+)
+from docservice.errors import Conflict, DuplicateRecord, NotFound, ValidationFailed
 from docservice.rules import RuleBook
 from docservice.security import policy
 from docservice.security.audit import append_event
-from docservice.text import normalize, number_key
+from docservice.text import fold, normalize, number_key
 
 _WARNINGS = {
     "javascript": "Tệp PDF chứa JavaScript (đã ghi nhận, không thực thi).",
     "embedded_files": "Tệp PDF có tệp đính kèm bên trong.",
     "launch_action": "Tệp PDF có lệnh mở chương trình ngoài (Launch).",
+    "trailing_data": "Tệp có dữ liệu thêm sau dấu kết thúc (%%EOF) không đọc được; tệp được lưu nguyên vẹn.",
 }
 
 
@@ -60,8 +74,9 @@ class RecordMetadata(BaseModel):
 
 
 def _resolve(session: Session, meta: RecordMetadata, principal: policy.Principal,
-             rules: RuleBook) -> RecordMetadata:
+             rules: RuleBook) -> tuple[RecordMetadata, Document | None]:
     """Fill missing metadata from the linked document, then check what is still required."""
+    doc = None
     if meta.document_id is not None:
         doc = policy.get_visible(session, Document, meta.document_id, principal)
         defaults = {"doc_type": doc.doc_type, "number": doc.number, "date": doc.date,
@@ -79,7 +94,7 @@ def _resolve(session: Session, meta: RecordMetadata, principal: policy.Principal
     if meta.doc_type not in rules.for_date(meta.date).doc_types:
         raise ValidationFailed("Loại văn bản không có trong quy định áp dụng cho ngày của văn bản.",
                                errors={"metadata.doc_type": "Loại văn bản không hợp lệ."})
-    return meta
+    return meta, doc
 
 
 def _refuse_duplicate(session: Session, sha256: str, principal: policy.Principal) -> None:
@@ -90,9 +105,81 @@ def _refuse_duplicate(session: Session, sha256: str, principal: policy.Principal
         raise DuplicateRecord(f"Tệp này đã được lưu trữ (hồ sơ số {existing}).", extra={"id": existing})
 
 
+def _carries(text: str, document: Document) -> list[str]:
+    """Warnings when the PDF's text lacks the linked document's number or date."""
+    folded = fold(text)
+    squeezed = re.sub(r"[^0-9a-z]", "", folded)
+    key = number_key(document.number)
+    warnings = []
+    digits, rest = re.match(r"(\d*)(.*)", key).groups()  # type: ignore[union-attr]
+    if not re.search(rf"(?<!\d)0*{digits}{re.escape(rest)}", squeezed):
+        warnings.append(f"Không thấy số \"{document.number}\" của văn bản liên kết trong nội dung tệp.")
+    day, month = document.date.day, document.date.month
+    if not re.search(rf"ngay\s*0?{day}\s*thang\s*0?{month}\s*nam\s*{document.date.year}", folded):
+        warnings.append(f"Không thấy ngày {document.date:%d/%m/%Y} của văn bản liên kết trong nội dung tệp.")
+    return warnings
+
+
+@dataclass(frozen=True)
+class Inspection:
+    """Everything learned from the file before anything is stored."""
+
+    sha256: str
+    facts: PdfFacts
+    text: ExtractedText
+    signatures: list[dict[str, object]]
+    roots: str
+    warnings: list[str]
+
+
+def inspect_upload(upload: Path, *, trust_roots: Path | None, max_pages: int, ocr_max_pages: int) -> Inspection:
+    """Parse, hash, verify signatures and read the text of an uploaded PDF (nothing is stored)."""
+    facts = inspect_pdf(upload, max_pages=max_pages)
+    roots = load_trust_roots(trust_roots)
+    verdicts = verify_signatures(upload.read_bytes(), roots) if facts.signature_fields else []
+    text = extract_text(upload, facts.pages, page_sizes=list(facts.page_sizes), ocr_max_pages=ocr_max_pages)
+    warnings = [_WARNINGS[f] for f in facts.risky_features] + text.warnings
+    if facts.signature_fields and not verdicts:
+        warnings.append("Tệp có trường chữ ký nhưng không đọc được chữ ký nào.")
+    return Inspection(sha256_of(upload), facts, text, [v.to_json() for v in verdicts], roots_fingerprint(roots),
+                      warnings)
+
+
+@dataclass(frozen=True)
+class ArchiveOptions:
+    trust_roots: Path | None = None
+    max_pages: int = 10_000
+    ocr_max_pages: int = 300
+
+
+def _new_record(meta: RecordMetadata, seen: Inspection, stored_sha: str, size: int, warnings: list[str],
+                principal: policy.Principal, supersedes: int | None = None) -> Record:
+    return Record(
+        sha256=stored_sha, size=size, pages=seen.facts.pages, organization_id=meta.organization_id,
+        doc_type=meta.doc_type, number=meta.number, number_key=number_key(meta.number) if meta.number else None,
+        date=meta.date, title=meta.title, signer=meta.signer, confidentiality=meta.clearance,
+        document_id=meta.document_id, member_id=meta.member_id, stage=meta.stage, text_source=seen.text.source,
+        text=seen.text.text, page_sources=seen.text.page_sources, signatures=seen.signatures, warnings=warnings,
+        supersedes_id=supersedes, created_by=principal.user_id,
+    )
+
+
+def _store(session: Session, record: Record, seen: Inspection, principal: policy.Principal, action: str,
+           remote_addr: str | None) -> None:
+    session.add(record)
+    session.flush()
+    if seen.signatures:
+        session.add(SignatureCheck(record_id=record.id, roots_fingerprint=seen.roots, results=seen.signatures,
+                                   checked_by=principal.user_id))
+    session.add(OutboxEntry(entity="record", entity_id=record.id, action="upsert"))
+    append_event(session, username=principal.username, action=action, object_type="record", object_id=record.id,
+                 remote_addr=remote_addr)
+
+
 def archive_pdf(
     upload: Path, meta: RecordMetadata, principal: policy.Principal, *, catalogue: Catalogue,
-    blobs: BlobStore, rules: RuleBook, remote_addr: str | None = None,
+    blobs: BlobStore, rules: RuleBook, options: ArchiveOptions = ArchiveOptions(),
+    remote_addr: str | None = None,
 ) -> Record:
     """Archive the PDF at ``upload`` (a temporary file the caller owns) with its metadata.
 
@@ -101,33 +188,137 @@ def archive_pdf(
     document outside the caller's scope. Nothing is changed when it raises.
     """
     policy.require(principal, "record.create")
-    facts = inspect_pdf(upload)
-    sha256 = sha256_of(upload)
     with catalogue.reader() as session:
-        meta = _resolve(session, meta, principal, rules)
+        meta, document = _resolve(session, meta, principal, rules)
         policy.get_organization(session, meta.organization_id, principal)
         policy.check_clearance(principal, meta.clearance)
-        _refuse_duplicate(session, sha256, principal)
-    text = extract_text(upload, facts.pages)
+        _refuse_duplicate(session, sha256_of(upload), principal)
+    seen = inspect_upload(upload, trust_roots=options.trust_roots, max_pages=options.max_pages,
+                          ocr_max_pages=options.ocr_max_pages)
+    warnings = seen.warnings + (_carries(seen.text.text, document) if document else [])
     with catalogue.session() as session:
-        _refuse_duplicate(session, sha256, principal)
+        _refuse_duplicate(session, seen.sha256, principal)
         stored_sha, size = blobs.put_file(upload)
-        warnings = [_WARNINGS[f] for f in facts.risky_features]
-        if facts.signature_fields:
-            warnings.append("Tệp có chữ ký số; việc kiểm tra chữ ký chưa được thực hiện ở phiên bản này.")
-        record = Record(
-            sha256=stored_sha, size=size, pages=facts.pages, organization_id=meta.organization_id,
-            doc_type=meta.doc_type, number=meta.number,
-            number_key=number_key(meta.number) if meta.number else None, date=meta.date,
-            title=meta.title, signer=meta.signer, confidentiality=meta.clearance,
-            document_id=meta.document_id, member_id=meta.member_id, stage=meta.stage,
-            text_source=text.source, text=text.text, signatures=[],
-            warnings=warnings, created_by=principal.user_id,
-        )
-        session.add(record)
-        session.flush()
-        session.add(OutboxEntry(entity="record", entity_id=record.id, action="upsert"))
-        append_event(session, username=principal.username, action="record.create",
-                     object_type="record", object_id=record.id, remote_addr=remote_addr)
+        record = _new_record(meta, seen, stored_sha, size, warnings, principal)
+        _store(session, record, seen, principal, "record.create", remote_addr)
     return record
 
+
+def add_version(
+    record_id: int, upload: Path, changes: dict[str, object], principal: policy.Principal, *,
+    catalogue: Catalogue, blobs: BlobStore, rules: RuleBook, options: ArchiveOptions = ArchiveOptions(),
+    remote_addr: str | None = None,
+) -> Record:
+    """A new file that supersedes record ``record_id``; its metadata is the old one plus ``changes``."""
+    policy.require(principal, "record.create")
+    with catalogue.reader() as session:
+        old = policy.get_visible(session, Record, record_id, principal)
+        if old.superseded:
+            raise Conflict("Hồ sơ này đã có phiên bản mới hơn; hãy thêm phiên bản vào bản mới nhất.")
+        meta = RecordMetadata.model_validate({**_metadata_of(old), **changes})
+        meta, document = _resolve(session, meta, principal, rules)
+        policy.get_organization(session, meta.organization_id, principal)
+        policy.check_clearance(principal, meta.clearance)
+        _refuse_duplicate(session, sha256_of(upload), principal)
+    seen = inspect_upload(upload, trust_roots=options.trust_roots, max_pages=options.max_pages,
+                          ocr_max_pages=options.ocr_max_pages)
+    warnings = seen.warnings + (_carries(seen.text.text, document) if document else [])
+    with catalogue.session() as session:
+        old = session.get(Record, record_id)
+        if old is None or old.superseded:
+            raise Conflict("Hồ sơ này vừa có phiên bản mới hơn.")
+        stored_sha, size = blobs.put_file(upload)
+        record = _new_record(meta, seen, stored_sha, size, warnings, principal, supersedes=old.id)
+        old.superseded = True
+        _store(session, record, seen, principal, "record.version", remote_addr)
+        session.add(OutboxEntry(entity="record", entity_id=old.id, action="upsert"))
+    return record
+
+
+CORRECTABLE = ("doc_type", "number", "date", "title", "signer", "member_id", "stage")
+
+
+def _metadata_of(record: Record) -> dict[str, object]:
+    return {"doc_type": record.doc_type, "number": record.number, "date": record.date,
+            "organization_id": record.organization_id, "title": record.title, "signer": record.signer,
+            "confidentiality": record.confidentiality.name, "document_id": record.document_id,
+            "member_id": record.member_id, "stage": record.stage}
+
+
+def correct_metadata(record_id: int, changes: dict[str, object], reason: str | None, principal: policy.Principal, *,
+                     catalogue: Catalogue, rules: RuleBook) -> Record:
+    """Correct metadata; the change is kept as a numbered metadata version, the file is untouched."""
+    policy.require(principal, "record.correct")
+    unknown = set(changes) - set(CORRECTABLE)
+    if unknown:
+        raise ValidationFailed("Chỉ sửa được: " + ", ".join(CORRECTABLE) + ".",
+                               errors={f"changes.{k}": "Không sửa được trường này." for k in sorted(unknown)})
+    with catalogue.session() as session:
+        record = policy.get_visible(session, Record, record_id, principal)
+        before = _metadata_of(record)
+        meta, _ = _resolve(session, RecordMetadata.model_validate({**before, **changes}), principal, rules)
+        diff = {k: {"from": _plain(before[k]), "to": _plain(getattr(meta, k))} for k in CORRECTABLE
+                if before[k] != getattr(meta, k)}
+        if not diff:
+            raise ValidationFailed("Không có thay đổi nào so với thông tin hiện có.")
+        for name in diff:
+            setattr(record, name, getattr(meta, name))
+        record.number_key = number_key(record.number) if record.number else None
+        version = 1 + len(session.scalars(select(RecordMetadataVersion.id)
+                                          .where(RecordMetadataVersion.record_id == record.id)).all())
+        session.add(RecordMetadataVersion(record_id=record.id, version=version, changes=diff, reason=reason,
+                                          changed_by=principal.user_id))
+        session.add(OutboxEntry(entity="record", entity_id=record.id, action="upsert"))
+        append_event(session, username=principal.username, action="record.correct", object_type="record",
+                     object_id=record.id)
+    return record
+
+
+def _plain(value: object) -> object:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def recheck_signatures(record_id: int, principal: policy.Principal, *, catalogue: Catalogue, blobs: BlobStore,
+                       trust_roots: Path | None) -> SignatureCheck:
+    """Verify the record's signatures again (e.g. with new trust roots): a new dated event."""
+    policy.require(principal, "record.correct")
+    with catalogue.reader() as session:
+        record = policy.get_visible(session, Record, record_id, principal)
+    with blobs.open(record.sha256) as handle:
+        data = handle.read()
+    roots = load_trust_roots(trust_roots)
+    results = [v.to_json() for v in verify_signatures(data, roots)]
+    with catalogue.session() as session:
+        check = SignatureCheck(record_id=record.id, roots_fingerprint=roots_fingerprint(roots), results=results,
+                               checked_by=principal.user_id)
+        session.add(check)
+        session.get(Record, record.id).signatures = results
+        append_event(session, username=principal.username, action="record.signatures.check", object_type="record",
+                     object_id=record.id)
+    return check
+
+
+def history(session: Session, record: Record, principal: policy.Principal) -> dict[str, list[object]]:
+    """The record's file versions (oldest first, visible ones), metadata versions and signature checks."""
+    chain = [record]
+    while chain[0].supersedes_id:
+        older = session.scalar(policy.visible(Record, principal).where(Record.id == chain[0].supersedes_id))
+        if older is None:
+            break
+        chain.insert(0, older)
+    newer = session.scalar(policy.visible(Record, principal).where(Record.supersedes_id == chain[-1].id))
+    while newer is not None:
+        chain.append(newer)
+        newer = session.scalar(policy.visible(Record, principal).where(Record.supersedes_id == newer.id))
+    corrections = list(session.scalars(select(RecordMetadataVersion).where(
+        RecordMetadataVersion.record_id == record.id).order_by(RecordMetadataVersion.version)))
+    checks = list(session.scalars(select(SignatureCheck).where(SignatureCheck.record_id == record.id)
+                                  .order_by(SignatureCheck.id)))
+    return {"versions": chain, "corrections": corrections, "checks": checks}
+
+
+def record_or_404(session: Session, record_id: int, principal: policy.Principal) -> Record:
+    try:
+        return policy.get_visible(session, Record, record_id, principal)
+    except NotFound:
+        raise NotFound("Không tìm thấy hồ sơ lưu trữ này.") from None

@@ -1,67 +1,154 @@
-"""Text of archived PDFs: the text layer through poppler's pdftotext, OCR through Tesseract.
+"""Text of archived PDFs: the text layer, legacy-encoding repair, and OCR — recorded per page.
 
-pdftotext is chosen by measurement (about 1.2 ms/page against pypdf's 21 ms/page here, same
-words). Pages without a usable text layer are rasterised with pdftoppm and read by Tesseract
-``vie``. All text is returned NFC.
+The text layer comes from poppler's pdftotext (chosen by measurement: about 1.2 ms/page against
+pypdf's 21 ms/page here, same words). A page whose text is TCVN3 or VNI is converted to Unicode
+(``legacy_converted``); a page without a usable text layer is rasterised (pdftoppm) and read by
+Tesseract ``vie`` in parallel, one process per core (``ocr``). Every external program runs with a
+time limit and a memory ceiling, so a hostile file costs a clear warning, never the service.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import resource
 import subprocess
 import tempfile
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from docservice.errors import UnusablePdf
 from docservice.text import normalize
+from docservice.text.legacy import repair_legacy
 
 MIN_PAGE_CHARS = 20
 TIMEOUT = 120
+MEMORY_LIMIT = 1536 * 1024 * 1024
+OCR_DPI = 300
+MAX_OCR_PIXELS = 120_000_000  # an A0 page at 300 dpi; larger pages are read at a lower resolution
+MIN_OCR_DPI = 100
 
 
-@dataclass(frozen=True)
+@dataclass
 class ExtractedText:
     text: str
-    source: str  # text_layer | ocr | mixed
-    page_sources: tuple[str, ...]
+    source: str  # text_layer | ocr | mixed | legacy_converted
+    page_sources: list[str]
+    warnings: list[str] = field(default_factory=list)
 
 
-def _run(args: list[str], timeout: float = TIMEOUT) -> bytes:
+def _limits() -> None:  # runs in the child before exec
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+def _run(args: list[str], *, timeout: float = TIMEOUT) -> bytes:
+    """The program's output; ``OSError`` when it fails, is killed, or runs out of time."""
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # one core per Tesseract; pages run in parallel
     try:
-        return subprocess.run(args, check=True, capture_output=True, timeout=timeout).stdout
+        result = subprocess.run(args, check=True, capture_output=True, timeout=timeout, preexec_fn=_limits, env=env)
     except subprocess.TimeoutExpired as exc:
-        raise UnusablePdf("Đọc nội dung tệp PDF quá thời gian cho phép.") from exc
+        raise OSError(f"{args[0]} timed out") from exc
     except subprocess.CalledProcessError as exc:
-        raise UnusablePdf("Không đọc được nội dung tệp PDF.") from exc
+        raise OSError(f"{args[0]} failed ({exc.returncode})") from exc
+    return result.stdout
 
 
 def text_layer_pages(path: Path, pages: int) -> list[str]:
     """The text layer of each page (form feeds separate pages in pdftotext's output)."""
-    out = _run(["pdftotext", "-enc", "UTF-8", "-q", str(path), "-"]).decode("utf-8", "replace")
+    try:
+        out = _run(["pdftotext", "-enc", "UTF-8", "-q", str(path), "-"]).decode("utf-8", "replace")
+    except OSError as exc:
+        raise UnusablePdf("Không đọc được nội dung tệp PDF (đọc quá lâu hoặc quá nhiều bộ nhớ).") from exc
     texts = out.split("\f")
     return [normalize(t) for t in (texts + [""] * pages)[:pages]]
 
 
-def ocr_page(path: Path, page: int) -> str:
-    """Tesseract ``vie`` reading of one page rasterised at 300 dpi."""
+def legacy_font_hint(path: Path) -> str | None:
+    """"tcvn3" or "vni" when the PDF uses fonts of those families (.VnTime, VNI-Times…)."""
+    try:
+        fonts = _run(["pdffonts", str(path)], timeout=30).decode("latin-1")
+    except OSError:
+        return None
+    if re.search(r"(^|\+|\s)\.?Vn[A-Z]", fonts, re.MULTILINE):
+        return "tcvn3"
+    if re.search(r"VNI[-_]", fonts):
+        return "vni"
+    return None
+
+
+def _ocr_dpi(size_points: tuple[float, float]) -> int:
+    width, height = size_points
+    pixels = (width / 72 * OCR_DPI) * (height / 72 * OCR_DPI)
+    if pixels <= MAX_OCR_PIXELS:
+        return OCR_DPI
+    return int(OCR_DPI * (MAX_OCR_PIXELS / pixels) ** 0.5)
+
+
+def ocr_page(path: Path, page: int, size_points: tuple[float, float] = (595, 842)) -> str:
+    """Tesseract ``vie`` reading of one page; ``OSError`` when it cannot be read safely."""
+    dpi = _ocr_dpi(size_points)
+    if dpi < MIN_OCR_DPI:
+        raise OSError("page too large to rasterise")
     with tempfile.TemporaryDirectory(prefix="docservice-ocr-") as tmp:
         prefix = Path(tmp) / "page"
-        _run(["pdftoppm", "-r", "300", "-gray", "-png", "-f", str(page), "-l", str(page),
-              "-singlefile", str(path), str(prefix)])
+        _run(["pdftoppm", "-r", str(dpi), "-gray", "-png", "-f", str(page), "-l", str(page), "-singlefile",
+              str(path), str(prefix)])
         out = _run(["tesseract", f"{prefix}.png", "-", "-l", "vie", "--psm", "3"])
     return normalize(out.decode("utf-8", "replace"))
 
 
-def extract_text(path: Path, pages: int) -> ExtractedText:
-    """Every page's text, from the text layer where it has one and from OCR where not."""
+def _source(kinds: set[str]) -> str:
+    kinds = {"legacy_converted" if k.startswith("legacy_converted") else "ocr" if k == "none" else k for k in kinds}
+    if kinds == {"text_layer"}:
+        return "text_layer"
+    if kinds <= {"text_layer", "legacy_converted"}:
+        return "legacy_converted"
+    if kinds == {"ocr"}:
+        return "ocr"
+    return "mixed"
+
+
+def extract_text(path: Path, pages: int, *, page_sizes: list[tuple[float, float]] | None = None,
+                 ocr_max_pages: int = 300, workers: int = 0) -> ExtractedText:
+    """Every page's text with where it came from; pages beyond ``ocr_max_pages`` scans are not read."""
     texts = text_layer_pages(path, pages)
-    sources = []
-    for number, text in enumerate(texts, start=1):
-        if len(text.strip()) >= MIN_PAGE_CHARS:
-            sources.append("text_layer")
-        else:
-            texts[number - 1] = ocr_page(path, number)
+    hint = legacy_font_hint(path)
+    sources: list[str] = []
+    to_read: list[int] = []
+    for index, text in enumerate(texts):
+        if len(text.strip()) < MIN_PAGE_CHARS:
             sources.append("ocr")
-    kinds = set(sources)
-    source = sources[0] if len(kinds) == 1 else "mixed"
-    return ExtractedText("\f".join(texts), source, tuple(sources))
+            to_read.append(index)
+            continue
+        repaired = repair_legacy(text, hint=hint)
+        texts[index] = repaired.text
+        sources.append(f"legacy_converted:{repaired.encoding}" if repaired.encoding else "text_layer")
+    warnings = _read_scans(path, texts, sources, to_read, page_sizes, ocr_max_pages, workers)
+    return ExtractedText("\f".join(texts), _source(set(sources)), sources, warnings)
+
+
+def _read_scans(path: Path, texts: list[str], sources: list[str], pages: list[int],
+                page_sizes: list[tuple[float, float]] | None, limit: int, workers: int) -> list[str]:
+    warnings = []
+    if len(pages) > limit:
+        warnings.append(f"Chỉ nhận dạng chữ (OCR) {limit} trang quét đầu tiên trong {len(pages)} trang.")
+        for index in pages[limit:]:
+            sources[index] = "none"
+        pages = pages[:limit]
+    sizes = page_sizes or [(595.0, 842.0)] * len(texts)
+
+    def read(index: int) -> tuple[int, str | None]:
+        try:
+            return index, ocr_page(path, index + 1, sizes[index])
+        except OSError:
+            return index, None
+
+    with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
+        for index, text in pool.map(read, pages):
+            if text is None:
+                sources[index] = "none"
+                warnings.append(f"Trang {index + 1}: không nhận dạng được chữ (trang quá lớn hoặc hỏng).")
+            else:
+                texts[index] = text
+    return warnings

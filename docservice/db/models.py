@@ -379,11 +379,40 @@ class Record(Base):
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("records.id"))
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), index=True)
     stage: Mapped[str | None] = mapped_column(String(24))
+    page_sources: Mapped[list[str]] = mapped_column(JSON, default=list)
     superseded: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_now)
 
     organization: Mapped[Organization] = relationship()
+
+
+class SignatureCheck(Base):
+    """One verification of a record's signatures: a dated event; a re-check adds another."""
+
+    __tablename__ = "signature_checks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
+    checked_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_now)
+    roots_fingerprint: Mapped[str] = mapped_column(String(64))
+    results: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    checked_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class RecordMetadataVersion(Base):
+    """A correction of a record's metadata: what changed, from what, by whom (the file is untouched)."""
+
+    __tablename__ = "record_metadata_versions"
+    __table_args__ = (UniqueConstraint("record_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON)
+    reason: Mapped[str | None] = mapped_column(String(500))
+    changed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    changed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_now)
 
 
 class OutboxEntry(Base):
