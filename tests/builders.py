@@ -33,7 +33,7 @@ def text_pdf(*pages: str) -> bytes:
 
 def scanned_pdf(text: str) -> bytes:
     """A PDF whose only page is a 300 dpi picture of ``text`` (no text layer), like a scan."""
-    image = Image.new("L", (2480, 1200), 255)
+    image = Image.new("L", (2480, 3508), 255)  # A4 at 300 dpi
     draw = ImageDraw.Draw(image)
     font = ImageFont.truetype(str(SERIF), 64)
     y = 150
@@ -44,7 +44,7 @@ def scanned_pdf(text: str) -> bytes:
     image.save(buffer, format="PNG")
     pdf = FPDF()
     pdf.add_page()
-    pdf.image(io.BytesIO(buffer.getvalue()), x=0, y=0, w=210)
+    pdf.image(io.BytesIO(buffer.getvalue()), x=0, y=0, w=210, h=297)
     return bytes(pdf.output())
 
 

@@ -117,7 +117,11 @@ class BufferedClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         kwargs.setdefault("buffered", True)
-        return super().open(*args, **kwargs)
+        response = super().open(*args, **kwargs)
+        response.close()
+        if response.request is not None:  # werkzeug's client leaves a large request body's temp file open
+            response.request.input_stream.close()
+        return response
 
 
 @pytest.fixture(scope="session")

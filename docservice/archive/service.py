@@ -132,8 +132,9 @@ class Inspection:
     warnings: list[str]
 
 
-def inspect_upload(upload: Path, *, trust_roots: Path | None, max_pages: int, ocr_max_pages: int) -> Inspection:
-    """Parse, hash, verify signatures and read the text of an uploaded PDF (nothing is stored)."""
+def inspect_upload(upload: Path, sha256: str, *, trust_roots: Path | None, max_pages: int,
+                   ocr_max_pages: int) -> Inspection:
+    """Parse, verify signatures and read the text of an uploaded PDF (nothing is stored)."""
     facts = inspect_pdf(upload, max_pages=max_pages)
     roots = load_trust_roots(trust_roots)
     verdicts = verify_signatures(upload.read_bytes(), roots) if facts.signature_fields else []
@@ -141,8 +142,7 @@ def inspect_upload(upload: Path, *, trust_roots: Path | None, max_pages: int, oc
     warnings = [_WARNINGS[f] for f in facts.risky_features] + text.warnings
     if facts.signature_fields and not verdicts:
         warnings.append("Tệp có trường chữ ký nhưng không đọc được chữ ký nào.")
-    return Inspection(sha256_of(upload), facts, text, [v.to_json() for v in verdicts], roots_fingerprint(roots),
-                      warnings)
+    return Inspection(sha256, facts, text, [v.to_json() for v in verdicts], roots_fingerprint(roots), warnings)
 
 
 @dataclass(frozen=True)
@@ -188,16 +188,17 @@ def archive_pdf(
     document outside the caller's scope. Nothing is changed when it raises.
     """
     policy.require(principal, "record.create")
+    sha256 = sha256_of(upload)
     with catalogue.reader() as session:
         meta, document = _resolve(session, meta, principal, rules)
         policy.get_organization(session, meta.organization_id, principal)
         policy.check_clearance(principal, meta.clearance)
-        _refuse_duplicate(session, sha256_of(upload), principal)
-    seen = inspect_upload(upload, trust_roots=options.trust_roots, max_pages=options.max_pages,
+        _refuse_duplicate(session, sha256, principal)
+    seen = inspect_upload(upload, sha256, trust_roots=options.trust_roots, max_pages=options.max_pages,
                           ocr_max_pages=options.ocr_max_pages)
     warnings = seen.warnings + (_carries(seen.text.text, document) if document else [])
     with catalogue.session() as session:
-        _refuse_duplicate(session, seen.sha256, principal)
+        _refuse_duplicate(session, sha256, principal)
         stored_sha, size = blobs.put_file(upload)
         record = _new_record(meta, seen, stored_sha, size, warnings, principal)
         _store(session, record, seen, principal, "record.create", remote_addr)
@@ -219,8 +220,9 @@ def add_version(
         meta, document = _resolve(session, meta, principal, rules)
         policy.get_organization(session, meta.organization_id, principal)
         policy.check_clearance(principal, meta.clearance)
-        _refuse_duplicate(session, sha256_of(upload), principal)
-    seen = inspect_upload(upload, trust_roots=options.trust_roots, max_pages=options.max_pages,
+        sha256 = sha256_of(upload)
+        _refuse_duplicate(session, sha256, principal)
+    seen = inspect_upload(upload, sha256, trust_roots=options.trust_roots, max_pages=options.max_pages,
                           ocr_max_pages=options.ocr_max_pages)
     warnings = seen.warnings + (_carries(seen.text.text, document) if document else [])
     with catalogue.session() as session:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import resource
 import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -20,7 +19,7 @@ from pathlib import Path
 
 from docservice.errors import UnusablePdf
 from docservice.text import normalize
-from docservice.text.legacy import repair_legacy
+from docservice.text.legacy import may_be_legacy, repair_legacy
 
 MIN_PAGE_CHARS = 20
 TIMEOUT = 120
@@ -38,15 +37,16 @@ class ExtractedText:
     warnings: list[str] = field(default_factory=list)
 
 
-def _limits() -> None:  # runs in the child before exec
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
-
-
 def _run(args: list[str], *, timeout: float = TIMEOUT) -> bytes:
-    """The program's output; ``OSError`` when it fails, is killed, or runs out of time."""
+    """The program's output; ``OSError`` when it fails, is killed, or runs out of time.
+
+    The memory ceiling is set by ``prlimit`` rather than a ``preexec_fn``, so Python can start the
+    program without forking its whole address space.
+    """
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # one core per Tesseract; pages run in parallel
+    limited = ["prlimit", f"--as={MEMORY_LIMIT}", "--", *args]
     try:
-        result = subprocess.run(args, check=True, capture_output=True, timeout=timeout, preexec_fn=_limits, env=env)
+        result = subprocess.run(limited, check=True, capture_output=True, timeout=timeout, env=env)
     except subprocess.TimeoutExpired as exc:
         raise OSError(f"{args[0]} timed out") from exc
     except subprocess.CalledProcessError as exc:
@@ -113,7 +113,7 @@ def extract_text(path: Path, pages: int, *, page_sizes: list[tuple[float, float]
                  ocr_max_pages: int = 300, workers: int = 0) -> ExtractedText:
     """Every page's text with where it came from; pages beyond ``ocr_max_pages`` scans are not read."""
     texts = text_layer_pages(path, pages)
-    hint = legacy_font_hint(path)
+    hint = legacy_font_hint(path) if any(may_be_legacy(t) for t in texts) else None
     sources: list[str] = []
     to_read: list[int] = []
     for index, text in enumerate(texts):
@@ -121,9 +121,12 @@ def extract_text(path: Path, pages: int, *, page_sizes: list[tuple[float, float]
             sources.append("ocr")
             to_read.append(index)
             continue
-        repaired = repair_legacy(text, hint=hint)
-        texts[index] = repaired.text
-        sources.append(f"legacy_converted:{repaired.encoding}" if repaired.encoding else "text_layer")
+        repaired = repair_legacy(text, hint=hint) if may_be_legacy(text) else None
+        if repaired is not None and repaired.encoding:
+            texts[index] = repaired.text
+            sources.append(f"legacy_converted:{repaired.encoding}")
+        else:
+            sources.append("text_layer")
     warnings = _read_scans(path, texts, sources, to_read, page_sizes, ocr_max_pages, workers)
     return ExtractedText("\f".join(texts), _source(set(sources)), sources, warnings)
 

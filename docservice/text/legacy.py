@@ -83,7 +83,17 @@ _NUCLEUS = ("uyê|uya|uyu|iêu|yêu|oai|oay|oao|oeo|uôi|ươi|ươu|uây|uơ|u�
 _CODA = "ch|ng|nh|c|m|n|p|t"
 _SYLLABLE = re.compile(rf"^(?:{_ONSET})?(?:{_NUCLEUS})(?:{_CODA})?$")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-_SUSPECT = set("§¶ª«¬®µ¸·¹¨»¾¼½©ÇÊÈÉË×ÝØÜÞßåæçîïñòô÷ùúûüþ\u00ad¡¢£¤¥¦")
+_VIETNAMESE_LETTERS = set(TCVN3.values()) | {ch.upper() for ch in TCVN3.values()}
+# Codes TCVN3 uses that are not themselves Vietnamese letters ("§", "¶", "ª" …): a sure sign of it.
+_SUSPECT = set(TCVN3) - _VIETNAMESE_LETTERS
+
+
+GOOD_UNICODE = 0.85
+
+
+def may_be_legacy(text: str) -> bool:
+    """A first look: characters only TCVN3 produces, or too few real Vietnamese syllables."""
+    return any(ch in _SUSPECT for ch in text) or _score(text) < GOOD_UNICODE
 
 
 def is_syllable(word: str) -> bool:
