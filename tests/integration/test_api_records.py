@@ -137,3 +137,9 @@ def test_a_scanned_page_is_read_by_ocr(client, auth, world, svc):
     with svc.catalogue.reader() as session:
         text = session.get(Record, record["id"]).text
     assert "kết nạp đảng viên mới" in text and "Thôn Đông" in text
+    from docservice.search.indexer import drain_once
+
+    drain_once(svc.catalogue, svc.search_index)
+    for q in ("kết nạp đảng viên", "ket nap dang vien"):
+        hits = client.get("/api/v1/search", query_string={"q": q}, headers=auth("luutru")).json["hits"]
+        assert [h["id"] for h in hits] == [record["id"]]
