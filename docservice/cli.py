@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from pathlib import Path
 
 import click
@@ -221,6 +222,260 @@ def user_add(name: str, role: str, org_code: str | None, clearance: str, passwor
     except DocserviceError as exc:
         _fail(exc)
     click.echo(f"Đã thêm người dùng {name} ({role}, {org.name}, mức xem {Clearance[clearance].label}).")
+
+
+SYSTEM = "cli"
+
+
+def _system_principal(services: Services):
+    """The command line acts as the installation's operator: the whole tree, every clearance."""
+    from docservice.db.models import Clearance, Role
+    from docservice.registry.organizations import root
+    from docservice.security.policy import Principal
+
+    with services.catalogue.reader() as session:
+        top = root(session)
+    if top is None:
+        raise click.ClickException("Chưa có tổ chức nào; chạy docservice init trước.")
+    return Principal(None, SYSTEM, Role.admin, top.id, top.path, Clearance.tuyet_mat)
+
+
+@main.command("import")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Tệp CSV kê khai (cột: " + ", ".join(("file", "doc_type", "number", "date", "organization",
+                                                         "title", "signer", "confidentiality", "stage")) + ").")
+@click.option("--org", "org_code", help="Tổ chức mặc định cho tệp không đọc được nơi ban hành (mặc định: gốc).")
+@click.option("--new", "fresh", is_flag=True, help="Bắt đầu lần nhập mới thay vì tiếp tục lần đang dở.")
+def import_command(directory: Path, manifest: Path | None, org_code: str | None, fresh: bool) -> None:
+    """Nhập hàng loạt tệp PDF trong DIRECTORY: không trùng (theo SHA-256), dừng giữa chừng rồi chạy lại được."""
+    from docservice.archive import importer
+    from docservice.registry.organizations import by_code
+    from docservice.search.indexer import drain_once
+
+    services = _services()
+    principal = _system_principal(services)
+    org_id = None
+    if org_code:
+        with services.catalogue.reader() as session:
+            org = by_code(session, org_code)
+        if org is None:
+            raise click.ClickException(f"Không có tổ chức mã {org_code!r}.")
+        org_id = org.id
+    try:
+        if manifest:
+            importer.read_manifest(manifest)
+        job = importer.prepare(services, directory, manifest, principal, organization_id=org_id, resume=not fresh)
+        summary = _run_import(services, job, principal)
+    except DocserviceError as exc:
+        _fail(exc)
+    while drain_once(services.catalogue, services.search_index):
+        pass
+    _print_summary(summary)
+
+
+def _run_import(services: Services, job, principal):
+    from docservice.archive import importer
+
+    started, done = time.monotonic(), [0]
+
+    def show(path: Path | None) -> str:
+        rate = done[0] / max(time.monotonic() - started, 1e-6)
+        return f"{rate:.1f} tệp/giây · {path.name[:40] if path else ''}"
+
+    bar_holder: list = []
+
+    def before(left: int) -> None:
+        if job.progress or left != (job.total or left):
+            click.echo(f"Tiếp tục lần nhập số {job.id}: còn {left} tệp.")
+        bar_holder.append(click.progressbar(length=left, label="Đang nhập", show_eta=True, show_pos=True,
+                                            item_show_func=show))
+        bar_holder[0].__enter__()
+
+    def progress(path: Path) -> None:
+        done[0] += 1
+        bar_holder[0].update(1, path)
+
+    try:
+        return importer.run(services, job.id, principal, progress=progress, before=before)
+    finally:
+        if bar_holder:
+            bar_holder[0].__exit__(None, None, None)
+
+
+def _print_summary(summary) -> None:
+    labels = {"imported": "Đã nhập", "already_present": "Đã có sẵn", "needs_review": "Cần xem lại thông tin",
+              "refused": "Bị từ chối"}
+    click.echo(f"Lần nhập số {summary.job_id}:")
+    for key, label in labels.items():
+        click.echo(f"  {label}: {summary.counts[key]}")
+    for refusal in summary.refusals:
+        click.echo(f"  ✗ {refusal['file']}: {refusal['reason']}")
+    click.echo(f"Báo cáo chi tiết (JSON): {summary.report}")
+
+
+@main.command()
+def fixity() -> None:
+    """Băm lại mọi tệp đã lưu; mã thoát 1 và báo cáo khi có tệp thay đổi, thiếu, thừa hoặc ghi dở."""
+    from docservice.archive.fixity import run_fixity
+
+    services = _services()
+    total = sum(1 for _ in services.blobs.digests())
+    with click.progressbar(length=total, label="Kiểm tra toàn vẹn", show_eta=True, show_pos=True) as bar:
+        report = run_fixity(services.catalogue, services.blobs, run_by=SYSTEM, progress=lambda d: bar.update(1))
+    click.echo(f"Đã kiểm tra {report.checked} tệp (lần kiểm tra số {report.run_id}).")
+    for digest in report.changed:
+        click.echo(f"  ✗ THAY ĐỔI: {digest}")
+    for entry in report.missing:
+        click.echo(f"  ✗ THIẾU: {entry['sha256']} ({entry['needed_by']})")
+    for digest in report.orphans:
+        click.echo(f"  ✗ THỪA (không hồ sơ nào dùng): {digest}")
+    for path in report.temporary:
+        click.echo(f"  ✗ GHI DỞ: {path}")
+    if not report.ok:
+        sys.exit(1)
+    click.echo("Kho lưu trữ toàn vẹn.")
+
+
+@main.command()
+@click.argument("out", type=click.Path(path_type=Path))
+def backup(out: Path) -> None:
+    """Sao lưu nhất quán kho lưu trữ vào thư mục OUT (dịch vụ vẫn chạy được)."""
+    from docservice.archive.backup import backup as make_backup
+
+    services = _services()
+    try:
+        with click.progressbar(length=sum(1 for _ in services.blobs.digests()), label="Sao lưu tệp",
+                               show_pos=True) as bar:
+            manifest = make_backup(services, out, progress=lambda d: bar.update(1))
+    except DocserviceError as exc:
+        _fail(exc)
+    click.echo(f"Đã sao lưu cơ sở dữ liệu và {len(manifest['files'])} tệp vào {out}.")
+
+
+@main.command()
+@click.argument("source", metavar="IN", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def restore(source: Path) -> None:
+    """Khôi phục bản sao lưu IN vào nơi lưu trữ trống: kiểm tra mọi mã băm rồi dựng lại chỉ mục."""
+    from docservice.archive.backup import restore as restore_backup
+    from docservice.db.migrate import upgrade
+    from docservice.search.indexer import rebuild
+
+    services = _services()
+    try:
+        with click.progressbar(length=0, label="Kiểm tra bản sao lưu") as bar:
+            count = restore_backup(services, source, progress=lambda d: bar.update(1))
+    except DocserviceError as exc:
+        _fail(exc)
+    services.catalogue.dispose()
+    services = _services()
+    upgrade(services.catalogue.engine)
+    indexed = rebuild(services.catalogue, services.search_index)
+    click.echo(f"Đã khôi phục {count} tệp; đã lập chỉ mục {indexed} hồ sơ.")
+
+
+@main.group()
+def retention() -> None:
+    """Thời hạn bảo quản theo loại văn bản."""
+
+
+@retention.command("list")
+def retention_list() -> None:
+    """Thời hạn bảo quản đang áp dụng cho từng loại văn bản."""
+    from docservice.archive.retention import rules_in_force
+
+    services = _services()
+    with services.catalogue.reader() as session:
+        schedule = rules_in_force(session, services.rules)
+    for doc_type, (years, source) in sorted(schedule.items()):
+        click.echo(f"  {doc_type:<24} {'vĩnh viễn' if years is None else f'{years} năm':<10} {source}")
+
+
+@retention.command("set")
+@click.argument("doc_type")
+@click.option("--years", type=click.IntRange(1, 500))
+@click.option("--permanent", is_flag=True)
+def retention_set(doc_type: str, years: int | None, permanent: bool) -> None:
+    """Đặt thời hạn bảo quản của DOC_TYPE: --years N (tính từ ngày văn bản) hoặc --permanent."""
+    from docservice.archive.retention import set_rule
+
+    if permanent == (years is not None):
+        raise click.ClickException("Chọn đúng một trong --years N hoặc --permanent.")
+    services = _services()
+    try:
+        with services.catalogue.session() as session:
+            set_rule(session, doc_type, None if permanent else years, services.rules, SYSTEM)
+    except DocserviceError as exc:
+        _fail(exc)
+    click.echo(f"{doc_type}: {'vĩnh viễn' if permanent else f'{years} năm'}.")
+
+
+@main.group()
+def hold() -> None:
+    """Tạm giữ hồ sơ (chặn mọi việc hủy, kể cả của quản trị)."""
+
+
+@hold.command("add")
+@click.argument("record_ids", nargs=-1, type=int, required=True)
+@click.option("--reason", required=True, help="Lý do tạm giữ.")
+def hold_add(record_ids: tuple[int, ...], reason: str) -> None:
+    """Tạm giữ các hồ sơ RECORD_IDS."""
+    from docservice.archive.retention import add_hold
+
+    services = _services()
+    try:
+        with services.catalogue.session() as session:
+            held = add_hold(session, list(record_ids), reason, SYSTEM)
+            hold_id = held.id
+    except DocserviceError as exc:
+        _fail(exc)
+    click.echo(f"Lệnh tạm giữ số {hold_id}: {len(set(record_ids))} hồ sơ.")
+
+
+@hold.command("release")
+@click.argument("hold_id", type=int)
+def hold_release(hold_id: int) -> None:
+    """Bỏ lệnh tạm giữ HOLD_ID."""
+    from docservice.archive.retention import release_hold
+
+    services = _services()
+    try:
+        with services.catalogue.session() as session:
+            release_hold(session, hold_id, SYSTEM)
+    except DocserviceError as exc:
+        _fail(exc)
+    click.echo(f"Đã bỏ lệnh tạm giữ số {hold_id}.")
+
+
+@main.command()
+@click.argument("record_ids", nargs=-1, type=int)
+@click.option("--execute", is_flag=True, help="Hủy thật các hồ sơ được nêu (mặc định chỉ liệt kê).")
+@click.option("--reason", help="Căn cứ hủy (bắt buộc khi --execute).")
+def dispose(record_ids: tuple[int, ...], execute: bool, reason: str | None) -> None:
+    """Liệt kê hồ sơ hết thời hạn bảo quản; với --execute và danh sách số hồ sơ thì hủy đúng các hồ sơ đó."""
+    import datetime as dt
+
+    from docservice.archive.retention import dispose as dispose_records
+    from docservice.archive.retention import eligible
+
+    services = _services()
+    today = dt.date.today()
+    if not execute:
+        with services.catalogue.reader() as session:
+            found = eligible(session, services.rules, today)
+        for item in found:
+            click.echo(f"  {item.record_id:>6}  {item.date:%d/%m/%Y}  hết hạn {item.expired_on:%d/%m/%Y}  "
+                       f"{item.doc_type}  {item.title[:60]}")
+        click.echo(f"{len(found)} hồ sơ đủ điều kiện hủy. Hủy: docservice dispose --execute --reason \"…\" SỐ…")
+        return
+    if not record_ids or not reason:
+        raise click.ClickException("Khi hủy phải nêu số hồ sơ và --reason.")
+    try:
+        done = dispose_records(services.catalogue, services.blobs, services.rules, list(record_ids), reason, SYSTEM,
+                               today)
+    except DocserviceError as exc:
+        _fail(exc)
+    click.echo(f"Đã hủy {len(done)} hồ sơ: {', '.join(map(str, done))}.")
 
 
 @main.group()

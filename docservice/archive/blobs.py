@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from docservice.errors import NotFound
+from docservice.processes import alive
 
 CHUNK = 1024 * 1024
 
@@ -34,6 +35,10 @@ class BlobStore(Protocol):
 
     def digests(self) -> Iterator[str]:
         """Every stored digest (for fixity and backups)."""
+        ...
+
+    def remove(self, sha256: str) -> None:
+        """Delete a stored file (disposal at the end of its retention only)."""
         ...
 
 
@@ -73,7 +78,7 @@ class FilesystemBlobStore:
 
     def _write_atomically(self, target: Path, chunks: Iterator[bytes]) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp_name = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+        fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{os.getpid()}-", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as out:
                 for chunk in chunks:
@@ -107,3 +112,26 @@ class FilesystemBlobStore:
         for path in sorted(self.root.glob("??/??/*")):
             if len(path.name) == 64 and path.is_file():
                 yield path.name
+
+    def path_of(self, sha256: str) -> Path:
+        """Where the file lies (for fixity, backup and restore)."""
+        return self._path(sha256)
+
+    def temporary_files(self) -> list[Path]:
+        """Half-written files (``.<pid>-….tmp``) in the store."""
+        return sorted(self.root.glob("??/??/.*.tmp"))
+
+    def remove_stale_temporary(self) -> list[Path]:
+        """Remove temporary files whose writing process is gone (after a crash); return them."""
+        removed = []
+        for path in self.temporary_files():
+            pid = path.name[1:].split("-", 1)[0]
+            if pid.isdigit() and alive(int(pid)):
+                continue
+            path.unlink(missing_ok=True)
+            removed.append(path)
+        return removed
+
+    def remove(self, sha256: str) -> None:
+        path = self._path(sha256)
+        path.unlink(missing_ok=True)

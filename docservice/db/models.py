@@ -380,6 +380,12 @@ class Record(Base):
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), index=True)
     stage: Mapped[str | None] = mapped_column(String(24))
     page_sources: Mapped[list[str]] = mapped_column(JSON, default=list)
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    review_reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    metadata_confidence: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    original_name: Mapped[str | None] = mapped_column(String(500))
+    disposed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    disposal_reason: Mapped[str | None] = mapped_column(String(500))
     superseded: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_now)
@@ -445,6 +451,67 @@ class Job(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_now)
     started_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     finished_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+
+
+class ImportItem(Base):
+    """One file of an import and what became of it (the import resumes from these)."""
+
+    __tablename__ = "import_items"
+    __table_args__ = (UniqueConstraint("job_id", "path"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id"), index=True)
+    path: Mapped[str] = mapped_column(String(1000))
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(20))  # imported | already_present | needs_review | refused
+    reason: Mapped[str | None] = mapped_column(Text)
+    record_id: Mapped[int | None] = mapped_column(ForeignKey("records.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_now)
+
+
+class FixityRun(Base):
+    """One re-hash of the whole store, with what it found."""
+
+    __tablename__ = "fixity_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_now)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    checked: Mapped[int] = mapped_column(Integer, default=0)
+    ok: Mapped[bool] = mapped_column(Boolean, default=False)
+    findings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    run_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class RetentionRule(Base):
+    """How long records of a document type are kept: ``years`` from their date, or ``None`` for ever."""
+
+    __tablename__ = "retention_rules"
+
+    doc_type: Mapped[str] = mapped_column(String(32), primary_key=True)
+    years: Mapped[int | None] = mapped_column(Integer)
+    updated_by: Mapped[str | None] = mapped_column(String(64))
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_now)
+
+
+class LegalHold(Base):
+    """A hold that stops disposal of a set of records until released."""
+
+    __tablename__ = "legal_holds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reason: Mapped[str] = mapped_column(String(500))
+    created_by: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_now)
+    released_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    released_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class LegalHoldRecord(Base):
+    __tablename__ = "legal_hold_records"
+
+    hold_id: Mapped[int] = mapped_column(ForeignKey("legal_holds.id"), primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), primary_key=True)
 
 
 class AuditEvent(Base):

@@ -106,6 +106,7 @@ class RuleProfile(BaseModel):
     vote: dict[str, str]
     issuer_abbreviations: dict[str, str]
     doc_types: dict[str, DocType]
+    retention: dict[str, int | None]  # years from the record's date; None: kept for ever
     unconfirmed: dict[str, str]
 
     def format_number(self, sequence: int, doc_type: str, issuer: str) -> str:

@@ -38,7 +38,8 @@ def indexed_record(record: Record, org_path: str) -> IndexedRecord:
 
 def _load(session: Session, record_ids: list[int]) -> dict[int, IndexedRecord]:
     rows = session.execute(
-        select(Record, Organization.path).join(Organization).where(Record.id.in_(record_ids))
+        select(Record, Organization.path).join(Organization).where(Record.id.in_(record_ids),
+                                                                  Record.disposed_at.is_(None))
     )
     return {record.id: indexed_record(record, path) for record, path in rows}
 
@@ -83,7 +84,8 @@ def _all_records(catalogue: Catalogue, batch: int) -> Iterator[list[IndexedRecor
     while True:
         with catalogue.reader() as session:
             rows = list(session.execute(
-                select(Record, Organization.path).join(Organization).where(Record.id > last_id)
+                select(Record, Organization.path).join(Organization).where(Record.id > last_id,
+                                                                          Record.disposed_at.is_(None))
                 .order_by(Record.id).limit(batch)
             ))
         if not rows:
@@ -94,7 +96,7 @@ def _all_records(catalogue: Catalogue, batch: int) -> Iterator[list[IndexedRecor
 
 def count_records(catalogue: Catalogue) -> int:
     with catalogue.reader() as session:
-        return session.scalar(select(func.count(Record.id))) or 0
+        return session.scalar(select(func.count(Record.id)).where(Record.disposed_at.is_(None))) or 0
 
 
 def rebuild(catalogue: Catalogue, search_index: SearchIndex, *,

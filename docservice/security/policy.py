@@ -44,7 +44,7 @@ Scoped = TypeVar("Scoped", Document, Record, Meeting)
 class Principal:
     """Who is asking: role, scope (organisation path) and clearance."""
 
-    user_id: int
+    user_id: int | None
     username: str
     role: Role
     scope_org_id: int

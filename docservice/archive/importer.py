@@ -1,0 +1,284 @@
+"""Bulk import of a folder of PDFs: idempotent by SHA-256, resumable after any crash, reviewable.
+
+Each file is one unit of work: its stored bytes, its record, its outbox entry and its import item
+commit together (the file itself is written first, under its hash, so a crash can only leave a
+file that the resumed import adopts). The import remembers every file it finished in
+``import_items``; run again, it continues where it stopped and ends with the same counts.
+
+Metadata comes from the manifest (CSV, columns in ``MANIFEST_COLUMNS``) when a row names the file,
+otherwise from the document's own text; anything read with low confidence puts the record in the
+review queue, with the reasons, rather than guessing silently.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import func, select
+
+from docservice.archive.blobs import sha256_of
+from docservice.archive.metadata import LOW, read_metadata
+from docservice.archive.service import (
+    ArchiveOptions,
+    Inspection,
+    RecordMetadata,
+    _new_record,
+    _resolve,
+    _store,
+    inspect_upload,
+)
+from docservice.db.models import ImportItem, Job, Organization, Record
+from docservice.errors import Conflict, DocserviceError, NotFound, ValidationFailed
+from docservice.processes import alive
+from docservice.security import policy
+from docservice.services import Services
+from docservice.validation import field_errors
+
+MANIFEST_COLUMNS = ("file", "doc_type", "number", "date", "organization", "title", "signer", "confidentiality",
+                    "stage")
+OUTCOMES = ("imported", "already_present", "needs_review", "refused")
+_UNSURE = {
+    "doc_type": "Không đọc được loại văn bản.",
+    "date": "Không đọc được ngày văn bản; tạm lấy ngày sửa tệp.",
+    "organization_id": "Không xác định được tổ chức ban hành; tạm xếp vào tổ chức mặc định của lần nhập.",
+    "title": "Không đọc được trích yếu; tạm lấy tên tệp.",
+}
+
+
+@dataclass
+class ImportSummary:
+    job_id: int
+    counts: dict[str, int]
+    refusals: list[dict[str, str]] = field(default_factory=list)
+    report: Path | None = None
+
+
+def discover(directory: Path) -> list[Path]:
+    """Every PDF under ``directory`` (case-insensitive), hidden files skipped, in a stable order."""
+    found = [p for p in directory.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf"
+             and not any(part.startswith(".") for part in p.relative_to(directory).parts)]
+    return sorted(found, key=lambda p: str(p.relative_to(directory)))
+
+
+def read_manifest(path: Path) -> dict[str, dict[str, str]]:
+    """Manifest rows by file (relative path); ``ValidationFailed`` names every bad line."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        unknown = set(reader.fieldnames or ()) - set(MANIFEST_COLUMNS)
+        if "file" not in (reader.fieldnames or ()) or unknown:
+            raise ValidationFailed("Tệp kê khai phải có cột \"file\" và chỉ các cột: " + ", ".join(MANIFEST_COLUMNS),
+                                   errors={"manifest": "Sai cột: " + ", ".join(sorted(unknown)) if unknown else
+                                           "Thiếu cột file."})
+        rows = {}
+        for line, row in enumerate(reader, start=2):
+            name = (row.get("file") or "").strip()
+            if not name:
+                raise ValidationFailed(f"Dòng {line} của tệp kê khai thiếu tên tệp.",
+                                       errors={"manifest": f"dòng {line}"})
+            rows[name] = {k: v.strip() for k, v in row.items() if k != "file" and v and v.strip()}
+    return rows
+
+
+def _manifest_date(value: str) -> dt.date:
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(value)
+
+
+@dataclass
+class _Context:
+    services: Services
+    job: Job
+    principal: policy.Principal
+    organizations: list[Organization]
+    default_org: Organization
+    manifest: dict[str, dict[str, str]]
+    options: ArchiveOptions
+
+
+def _from_manifest(row: dict[str, str], ctx: _Context) -> dict[str, Any]:
+    values: dict[str, Any] = {k: row[k] for k in ("doc_type", "number", "title", "signer", "confidentiality", "stage")
+                              if k in row}
+    if "date" in row:
+        values["date"] = _manifest_date(row["date"])
+    if "organization" in row:
+        org = next((o for o in ctx.organizations if o.code == row["organization"]), None)
+        if org is None:
+            raise ValueError(f"không có tổ chức mã {row['organization']}")
+        values["organization_id"] = org.id
+    return values
+
+
+def _metadata(path: Path, seen: Inspection, row: dict[str, str] | None, ctx: _Context
+              ) -> tuple[dict[str, Any], list[str], dict[str, str]]:
+    """The record's metadata, the reasons to review it, and the confidence of each field."""
+    given = _from_manifest(row, ctx) if row else {}
+    profile = ctx.services.rules.current()
+    read = read_metadata(seen.text.text, profile, ctx.organizations)
+    values, confidence, reasons = dict(given), {k: "manifest" for k in given}, []
+    for name in ("doc_type", "number", "date", "organization_id", "title"):
+        if name in values:
+            continue
+        reading = read.fields.get(name)
+        if reading is not None and reading.confidence != LOW:
+            values[name], confidence[name] = reading.value, reading.confidence
+        elif name in _UNSURE:
+            reasons.append(_UNSURE[name])
+            confidence[name] = LOW
+    values.setdefault("doc_type", "khac")
+    values.setdefault("date", dt.date.fromtimestamp(path.stat().st_mtime))
+    values.setdefault("organization_id", ctx.default_org.id)
+    values.setdefault("title", path.stem[:1000])
+    return values, reasons, confidence
+
+
+def _item(session: Any, ctx: _Context, relative: str, outcome: str, *, sha256: str | None = None,
+          reason: str | None = None, record_id: int | None = None) -> None:
+    session.add(ImportItem(job_id=ctx.job.id, path=relative, sha256=sha256, outcome=outcome, reason=reason,
+                           record_id=record_id))
+
+
+def _refuse(ctx: _Context, relative: str, sha256: str | None, error: DocserviceError) -> None:
+    details = "; ".join(f"{k}: {v}" for k, v in (error.errors or {}).items())
+    with ctx.services.catalogue.session() as session:
+        _item(session, ctx, relative, "refused", sha256=sha256, reason=f"{error.detail} {details}".strip())
+
+
+def _import_one(ctx: _Context, directory: Path, path: Path) -> None:
+    relative = str(path.relative_to(directory))
+    sha256 = sha256_of(path)
+    with ctx.services.catalogue.reader() as session:
+        present = session.scalar(policy.visible(Record, ctx.principal).where(
+            Record.sha256 == sha256, Record.disposed_at.is_(None)).with_only_columns(Record.id).limit(1))
+    if present is not None:
+        with ctx.services.catalogue.session() as session:
+            _item(session, ctx, relative, "already_present", sha256=sha256, record_id=present)
+        return
+    try:
+        seen = inspect_upload(path, sha256, trust_roots=ctx.options.trust_roots, max_pages=ctx.options.max_pages,
+                              ocr_max_pages=ctx.options.ocr_max_pages)
+        values, reasons, confidence = _metadata(path, seen, ctx.manifest.get(relative), ctx)
+        meta = RecordMetadata.model_validate(values)
+        with ctx.services.catalogue.reader() as session:
+            meta, _ = _resolve(session, meta, ctx.principal, ctx.services.rules)
+            policy.get_organization(session, meta.organization_id, ctx.principal)
+    except ValidationError as exc:
+        _refuse(ctx, relative, sha256, ValidationFailed("Thông tin kê khai không hợp lệ.",
+                                                        errors=field_errors(exc, "manifest")))
+        return
+    except ValueError as exc:
+        _refuse(ctx, relative, sha256, ValidationFailed(f"Thông tin kê khai không hợp lệ: {exc}."))
+        return
+    except DocserviceError as exc:
+        _refuse(ctx, relative, sha256, exc)
+        return
+    with ctx.services.catalogue.session() as session:
+        stored_sha, size = ctx.services.blobs.put_file(path)
+        record = _new_record(meta, seen, stored_sha, size, seen.warnings, ctx.principal)
+        record.needs_review, record.review_reasons = bool(reasons), reasons
+        record.metadata_confidence, record.original_name = confidence, relative[:500]
+        _store(session, record, seen, ctx.principal, "record.import", None)
+        _item(session, ctx, relative, "needs_review" if reasons else "imported", sha256=sha256,
+              record_id=record.id)
+
+
+def counts(services: Services, job_id: int) -> dict[str, int]:
+    with services.catalogue.reader() as session:
+        rows = session.execute(select(ImportItem.outcome, func.count()).where(ImportItem.job_id == job_id)
+                               .group_by(ImportItem.outcome)).all()
+    found = dict(rows)
+    return {outcome: found.get(outcome, 0) for outcome in OUTCOMES}
+
+
+def prepare(services: Services, directory: Path, manifest: Path | None, principal: policy.Principal, *,
+            organization_id: int | None = None, resume: bool = True) -> Job:
+    """The import job for ``directory``: the unfinished one for the same folder, or a new one."""
+    directory = directory.resolve()
+    if not directory.is_dir():
+        raise NotFound(f"Không có thư mục {directory}.")
+    params = {"directory": str(directory), "manifest": str(manifest.resolve()) if manifest else None}
+    with services.catalogue.session() as session:
+        if resume:
+            for job in session.scalars(select(Job).where(Job.kind == "import", Job.status != "done")
+                                       .order_by(Job.id.desc())):
+                if {k: job.params.get(k) for k in params} == params:
+                    _claim(job)
+                    return job
+        job = Job(kind="import", status="queued", created_by=principal.user_id, params={
+            **params, "organization_id": organization_id, "username": principal.username})
+        session.add(job)
+        session.flush()
+        return job
+
+
+def _claim(job: Job) -> None:
+    runner = job.params.get("runner_pid")
+    if runner and runner != os.getpid() and job.status == "running" and alive(runner):
+        raise Conflict(f"Lần nhập số {job.id} đang chạy ở tiến trình {runner}.")
+
+
+def run(services: Services, job_id: int, principal: policy.Principal, *,
+        progress: Callable[[Path], None] = lambda path: None, before: Callable[[int], None] = lambda left: None
+        ) -> ImportSummary:
+    """Import every file of the job's folder not yet done; write the report; return the summary."""
+    with services.catalogue.session() as session:
+        job = session.get(Job, job_id)
+        job.status, job.started_at = "running", job.started_at or dt.datetime.now(dt.UTC)
+        job.params = {**job.params, "runner_pid": os.getpid()}
+        done = set(session.scalars(select(ImportItem.path).where(ImportItem.job_id == job_id)))
+        organizations = list(session.scalars(policy.visible_organizations(principal)))
+    directory = Path(job.params["directory"])
+    manifest = read_manifest(Path(job.params["manifest"])) if job.params.get("manifest") else {}
+    default_id = job.params.get("organization_id") or principal.scope_org_id
+    default_org = next((o for o in organizations if o.id == default_id), None)
+    if default_org is None:
+        raise NotFound("Tổ chức mặc định của lần nhập không thuộc phạm vi của bạn.")
+    settings = services.settings
+    ctx = _Context(services, job, principal, organizations, default_org, manifest,
+                   ArchiveOptions(settings.trust_roots, settings.max_pages, settings.ocr_max_pages))
+    services.blobs.remove_stale_temporary()
+    files = discover(directory)
+    left = [p for p in files if str(p.relative_to(directory)) not in done]
+    _set_total(services, job_id, len(files))
+    before(len(left))
+    for path in left:
+        _import_one(ctx, directory, path)
+        progress(path)
+    return finish(services, job_id)
+
+
+def _set_total(services: Services, job_id: int, total: int) -> None:
+    with services.catalogue.session() as session:
+        session.get(Job, job_id).total = total
+
+
+def finish(services: Services, job_id: int) -> ImportSummary:
+    """Mark the job done, write its machine-readable report next to the archive, return the summary."""
+    summary = ImportSummary(job_id, counts(services, job_id))
+    with services.catalogue.reader() as session:
+        items = session.scalars(select(ImportItem).where(ImportItem.job_id == job_id).order_by(ImportItem.id)).all()
+        report_items = [{"file": i.path, "sha256": i.sha256, "outcome": i.outcome, "reason": i.reason,
+                         "record_id": i.record_id} for i in items]
+    summary.refusals = [{"file": i["file"], "reason": i["reason"]} for i in report_items if i["outcome"] == "refused"]
+    folder = services.settings.archive_dir / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    summary.report = folder / f"import-{job_id}.json"
+    summary.report.write_text(json.dumps({"job": job_id, "counts": summary.counts, "items": report_items},
+                                         ensure_ascii=False, indent=1), encoding="utf-8")
+    with services.catalogue.session() as session:
+        job = session.get(Job, job_id)
+        job.status, job.finished_at = "done", dt.datetime.now(dt.UTC)
+        job.progress = sum(summary.counts.values())
+        job.report = {"counts": summary.counts, "report": str(summary.report)}
+    return summary

@@ -1,0 +1,171 @@
+"""Metadata read from a record's own text, each field with a confidence (for files without a manifest).
+
+A party document prints its metadata in fixed places (Hướng dẫn 36-HD/VPTW): the superior body and
+the issuing body over a "*", "Số 05-NQ/CB", the place-and-date line, the type name and the summary.
+This module reads them from the first page's text, tolerating older forms ("Số: 05/NQ-CB"), a number
+split across lines and the "28-CT" → "28CT" join of text extractors. A field it cannot read with
+confidence is marked ``low`` and the record goes to the archivist's review queue instead of being
+guessed silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from docservice.rules import RuleProfile
+from docservice.text import fold, normalize
+
+HIGH, MEDIUM, LOW = "high", "medium", "low"
+HEADER_LINES = 30
+REQUIRED = ("doc_type", "date", "organization_id", "title")
+
+_NUMBER_WITH_SO = re.compile(r"Số\s*:?\s*(?P<seq>\d{1,5})\s*[-–/]?\s*(?P<type>[A-ZĐ][A-Za-zĐđ]{0,5})"
+                             r"\s*[/\-–]\s*(?P<issuer>[A-ZĐ][A-ZĐ\-]{0,15})")
+_NUMBER_BARE = re.compile(r"\b(?P<seq>\d{1,5})-(?P<type>[A-ZĐ][A-Za-zĐđ]{0,5})/(?P<issuer>[A-ZĐ][A-ZĐ\-]{0,15})\b")
+_DATE_WORDS = r"ngày\s*(?P<d>\d{1,2})\s*tháng\s*(?P<m>\d{1,2})\s*năm\s*(?P<y>\d{4})"
+_PLACE_DATE = re.compile(r"(?P<place>[^\n,]{2,40}),\s*" + _DATE_WORDS)
+_DATE_ONLY = re.compile(_DATE_WORDS)
+
+
+@dataclass(frozen=True)
+class Reading:
+    value: Any
+    confidence: str
+
+
+@dataclass
+class TextMetadata:
+    """What the text says, field by field."""
+
+    fields: dict[str, Reading] = field(default_factory=dict)
+
+    def value(self, name: str) -> Any:
+        reading = self.fields.get(name)
+        return reading.value if reading else None
+
+    def unsure(self) -> list[str]:
+        """Required fields read with low confidence (or not at all)."""
+        return [name for name in REQUIRED if name not in self.fields or self.fields[name].confidence == LOW]
+
+    def confidences(self) -> dict[str, str]:
+        return {name: reading.confidence for name, reading in self.fields.items()}
+
+
+def _header(text: str) -> list[str]:
+    first_page = normalize(text).split("\f", 1)[0]
+    return [line.strip() for line in first_page.splitlines() if line.strip()][:HEADER_LINES]
+
+
+def _number(lines: list[str]) -> Reading | None:
+    joined = " ".join(lines)
+    for pattern, confidence in ((_NUMBER_WITH_SO, HIGH), (_NUMBER_BARE, MEDIUM)):
+        match = pattern.search(joined)
+        if match:
+            return Reading(f"{match['seq']}-{match['type']}/{match['issuer']}", confidence)
+    return None
+
+
+def _valid_day(year: str, month: str, day: str) -> dt.date | None:
+    try:
+        found = dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+    return found if dt.date(1930, 2, 3) <= found <= dt.date.today() + dt.timedelta(days=1) else None
+
+
+def _date(lines: list[str]) -> tuple[Reading | None, Reading | None]:
+    joined = "\n".join(lines)
+    match = _PLACE_DATE.search(joined)
+    if match and (day := _valid_day(match["y"], match["m"], match["d"])):
+        return Reading(day, HIGH), Reading(match["place"].strip(), HIGH)
+    match = _DATE_ONLY.search(joined)
+    if match and (day := _valid_day(match["y"], match["m"], match["d"])):
+        return Reading(day, MEDIUM), None
+    return None, None
+
+
+def _type_line(lines: list[str], profile: RuleProfile) -> tuple[int, str] | None:
+    names = {t.name.upper(): key for key, t in profile.doc_types.items()}
+    for index, line in enumerate(lines):
+        for name, key in sorted(names.items(), key=lambda item: -len(item[0])):
+            if line == name or (line.startswith(name + " ") and line.isupper()):
+                return index, key
+    return None
+
+
+def _doc_type(lines: list[str], number: Reading | None, profile: RuleProfile) -> tuple[Reading | None, int | None]:
+    found = _type_line(lines, profile)
+    if found:
+        return Reading(found[1], HIGH), found[0]
+    if number is not None:
+        abbreviation = number.value.split("-", 1)[1].split("/", 1)[0]
+        for key, doc_type in profile.doc_types.items():
+            if doc_type.abbreviation == abbreviation:
+                return Reading(key, MEDIUM), None
+    return None, None
+
+
+def _letter_summary(lines: list[str], profile: RuleProfile) -> Reading | None:
+    line = next((line for line in lines if line.startswith("V/v")), None)
+    if line is None:
+        return None
+    return Reading(f"{profile.doc_types['cong_van'].name} về việc {line[3:].strip()}", HIGH)
+
+
+def _summary(lines: list[str], type_index: int | None, doc_type: str | None, profile: RuleProfile) -> Reading | None:
+    if doc_type == "cong_van":
+        return _letter_summary(lines, profile)
+    if type_index is None or doc_type is None:
+        return None
+    parts = []
+    for line in lines[type_index + 1:type_index + 4]:
+        if line.startswith(("-", "Căn cứ", "Kính gửi")) or set(line) <= set("-–_*. "):
+            break
+        parts.append(line)
+    name = profile.doc_types[doc_type].name
+    if not parts:
+        return Reading(name, MEDIUM)
+    summary = " ".join(parts)
+    return Reading(f"{name} {summary.lower() if summary.isupper() else summary}", HIGH)
+
+
+def _issuer_lines(lines: list[str]) -> tuple[str | None, str | None]:
+    """(superior, issuer): the capital lines above the "*" (or above "Số …")."""
+    stop = next((i for i, line in enumerate(lines) if line == "*" or line.startswith("Số")), None)
+    if stop is None:
+        return None, None
+    above = [line for line in lines[:stop] if line.isupper() and "ĐẢNG CỘNG SẢN VIỆT NAM" not in line]
+    if not above:
+        return None, None
+    return (above[-2] if len(above) > 1 else None), above[-1]
+
+
+def _organization(issuer: str | None, organizations: list[Any]) -> Reading | None:
+    if issuer is None:
+        return None
+    wanted = fold(issuer)
+    for org in organizations:
+        if fold(org.header_name or org.name) == wanted or fold(org.name) == wanted:
+            return Reading(org.id, HIGH)
+    return None
+
+
+def read_metadata(text: str, profile: RuleProfile, organizations: list[Any]) -> TextMetadata:
+    """Number, date, place, type, title, superior, issuing body and organisation from ``text``."""
+    lines = _header(text)
+    found = TextMetadata()
+    number = _number(lines)
+    date, place = _date(lines)
+    doc_type, type_index = _doc_type(lines, number, profile)
+    title = _summary(lines, type_index, doc_type.value if doc_type else None, profile)
+    superior, issuer = _issuer_lines(lines)
+    for name, reading in (("number", number), ("date", date), ("place", place), ("doc_type", doc_type),
+                          ("title", title), ("superior", Reading(superior, MEDIUM) if superior else None),
+                          ("issuer", Reading(issuer, MEDIUM) if issuer else None),
+                          ("organization_id", _organization(issuer, organizations))):
+        if reading is not None:
+            found.fields[name] = reading
+    return found
