@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := libreoffice-writer-nogui python3-uno python3-venv fonts-liberation2 poppler-utils qpdf \
-	tesseract-ocr tesseract-ocr-vie
+	tesseract-ocr tesseract-ocr-vie postgresql-client
 # LibreOffice's UNO bridge imports only in Debian's own Python: the converter pool runs there.
 UNO_PYTHON := /usr/bin/python3
 UNO_VENV := .venv-uno

@@ -19,10 +19,15 @@ from docservice.services import Services
 
 
 def _services() -> Services:
+    """The engines for one command; the database connections close when the command ends."""
     try:
-        return Services.build(Settings())
+        services = Services.build(Settings())
     except ValueError as exc:
         raise click.ClickException(f"Cấu hình không hợp lệ: {exc}") from exc
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.call_on_close(services.catalogue.dispose)
+    return services
 
 
 def _fail(error: DocserviceError) -> None:

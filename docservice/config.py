@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     trust_roots: Path | None = Field(
         None, description="folder of CA certificates (PEM/DER) trusted for PDF signatures"
     )
+    import_root: Path | None = Field(
+        None, description="folder on the server under which imports started from the web may read "
+        "(scanner drop folders, copied disks); unset: web imports are off, the CLI still works"
+    )
     secret_key: str | None = Field(
         None, description="session and token signing; generated once into the archive dir when unset"
     )
@@ -89,7 +93,8 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown search backend {value!r}; known: {', '.join(SEARCH_BACKENDS)}")
         return value
 
-    @field_validator("archive_dir", "search_dir", "templates_dir", "trust_roots", "rule_overrides", "converter_socket")
+    @field_validator("archive_dir", "search_dir", "templates_dir", "trust_roots", "import_root", "rule_overrides",
+                     "converter_socket")
     @classmethod
     def _absolute(cls, value: Path | None) -> Path | None:
         return value.expanduser().resolve() if value is not None else None

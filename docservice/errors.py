@@ -99,6 +99,11 @@ class DuplicateRecord(Conflict):
     default_detail = "Tệp này đã được lưu trữ."
 
 
+class Gone(DocserviceError):
+    status, code, title = 410, "gone", "Đã hủy"
+    default_detail = "Tài liệu này đã được hủy theo quy định; chỉ còn thông tin mô tả."
+
+
 class PayloadTooLarge(DocserviceError):
     status, code, title = 413, "payload_too_large", "Tệp quá lớn"
     default_detail = "Tệp tải lên vượt quá giới hạn cho phép."

@@ -8,6 +8,7 @@ from flask_openapi3 import OpenAPI
 from docservice.api import (
     auth,
     documents,
+    imports,
     layout,
     meetings,
     members,
@@ -20,7 +21,8 @@ from docservice.api import (
 
 
 def register_api(app: OpenAPI) -> None:
-    for module in (auth, organizations, members, meetings, templates, documents, records, search, rules, layout):
+    for module in (auth, organizations, members, meetings, templates, documents, records, imports, search, rules,
+                   layout):
         app.register_api(module.blueprint)
     _register_openapi_document(app)
 

@@ -17,8 +17,8 @@ from docservice.services import Services
 PREFIX = "/api/v1"
 _PROBLEM_TEXT = {
     400: "Câu tìm kiếm không dùng được", 401: "Chưa đăng nhập", 403: "Không có quyền",
-    404: "Không tìm thấy (hoặc ngoài phạm vi được xem)", 409: "Xung đột dữ liệu", 413: "Tệp quá lớn",
-    415: "Không phải PDF", 422: "Dữ liệu không hợp lệ", 503: "Dịch vụ tạm thời bận",
+    404: "Không tìm thấy (hoặc ngoài phạm vi được xem)", 409: "Xung đột dữ liệu", 410: "Đã hủy theo quy định",
+    413: "Tệp quá lớn", 415: "Không phải PDF", 422: "Dữ liệu không hợp lệ", 503: "Dịch vụ tạm thời bận",
 }
 
 

@@ -11,27 +11,32 @@ from typing import Any
 
 from flask import request, send_file
 
-from docservice.api.context import PREFIX, api_blueprint, caller, dump, file_response, problems, services
+from docservice.api.context import PREFIX, api_blueprint, caller, dump, file_response, paginate, problems, services
 from docservice.api.schemas import (
     IdPath,
     RecordCorrection,
     RecordDetail,
     RecordForm,
     RecordOut,
+    RecordPage,
+    RecordReview,
     RecordVersionForm,
     RecordVersions,
+    ReviewQueueQuery,
     SignatureCheckOut,
 )
 from docservice.archive.service import (
     ArchiveOptions,
     add_version,
     archive_pdf,
+    confirm_review,
     correct_metadata,
     history,
     recheck_signatures,
     record_or_404,
 )
 from docservice.db.models import Clearance, Record
+from docservice.errors import Gone
 from docservice.security import policy
 from docservice.security.audit import append_event
 from docservice.services import Services
@@ -49,6 +54,9 @@ def record_out(record: Record) -> RecordOut:
         confidentiality=record.confidentiality.name, document_id=record.document_id,
         member_id=record.member_id, stage=record.stage, superseded=record.superseded,
         supersedes_id=record.supersedes_id, file_url=f"{PREFIX}/records/{record.id}/file",
+        needs_review=record.needs_review, review_reasons=record.review_reasons or [],
+        metadata_confidence=record.metadata_confidence or {}, original_name=record.original_name,
+        disposed_at=record.disposed_at, disposal_reason=record.disposal_reason,
     )
 
 
@@ -125,6 +133,29 @@ def correct_record(path: IdPath, body: RecordCorrection):
     return dump(record_out(record))
 
 
+@blueprint.get("/review-queue", responses={200: RecordPage})
+def review_queue(query: ReviewQueueQuery):
+    """Hồ sơ nhập hàng loạt có thông tin chưa chắc chắn, chờ người lưu trữ xem lại (cũ trước)."""
+    principal = caller()
+    policy.require(principal, "record.correct")
+    with services().catalogue.reader() as session:
+        stmt = policy.visible(Record, principal).where(Record.needs_review.is_(True), Record.disposed_at.is_(None))
+        if query.organization_id is not None:
+            stmt = stmt.where(Record.organization_id == query.organization_id)
+        rows, total = paginate(session, stmt.order_by(Record.id), query)
+        return dump(RecordPage(items=[record_out(r) for r in rows], total=total, page=query.page,
+                               per_page=query.per_page))
+
+
+@blueprint.post("/records/<int:id>/review", responses={200: RecordOut, **problems(403, 409)})
+def review_record(path: IdPath, body: RecordReview):
+    """Xác nhận thông tin hồ sơ trong hàng chờ xem lại (kèm sửa nếu cần); hồ sơ rời hàng chờ."""
+    svc = services()
+    changes = body.model_dump(exclude_unset=True, exclude={"reason"})
+    record = confirm_review(path.id, changes, body.reason, caller(), catalogue=svc.catalogue, rules=svc.rules)
+    return dump(record_out(record))
+
+
 @blueprint.post("/records/<int:id>/signature-checks", responses={201: SignatureCheckOut, **problems(403)})
 def check_signatures(path: IdPath):
     """Kiểm tra lại chữ ký (ví dụ sau khi cập nhật chứng thư gốc tin cậy): một lần kiểm tra mới, có ngày."""
@@ -141,6 +172,9 @@ def download_record(path: IdPath):
     policy.require(principal, "record.read")
     with svc.catalogue.reader() as session:
         record = record_or_404(session, path.id, principal)
+    if record.disposed_at is not None:
+        raise Gone(f"Hồ sơ số {record.id} đã được hủy ngày {record.disposed_at:%d/%m/%Y} theo quy định; "
+                   "chỉ còn thông tin mô tả.")
     if record.confidentiality >= Clearance.mat:
         with svc.catalogue.session() as session:
             append_event(session, username=principal.username, action="record.download",

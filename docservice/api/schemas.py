@@ -186,6 +186,24 @@ class RecordOut(BaseModel):
     superseded: bool
     supersedes_id: int | None
     file_url: str
+    needs_review: bool = Field(description="imported with unclear metadata: waiting for an archivist")
+    review_reasons: list[str]
+    metadata_confidence: dict[str, str] = Field(description="per field: manifest | high | medium | low")
+    original_name: str | None = Field(description="the file's path in the imported folder")
+    disposed_at: dt.datetime | None = Field(description="disposed of under the retention rules: no file any more")
+    disposal_reason: str | None
+
+
+class RecordPage(BaseModel):
+    items: list[RecordOut]
+    total: int
+    page: int
+    per_page: int
+
+
+class ReviewQueueQuery(Page):
+    model_config = ConfigDict(extra="forbid")
+    organization_id: int | None = Field(None, ge=1, le=2**31 - 1)
 
 
 class RecordDetail(RecordOut):
@@ -211,7 +229,13 @@ class RecordCorrection(BaseModel):
     signer: str | None = Field(None, max_length=128)
     member_id: int | None = Field(None, ge=1, le=2**31 - 1)
     stage: Literal["ket_nap", "cong_nhan", "danh_gia_hang_nam", "chuyen_sinh_hoat", "khac"] | None = None
+    organization_id: int | None = Field(None, ge=1, le=2**31 - 1, description="Tổ chức ban hành")
+    confidentiality: Confidentiality | None = Field(None, description="Độ mật (không quá mức được xem)")
     reason: str | None = Field(None, max_length=500, description="Lý do sửa")
+
+
+class RecordReview(RecordCorrection):
+    """The archivist's verdict on an imported record: corrections (if any), then out of the queue."""
 
 
 class SearchQuery(BaseModel):

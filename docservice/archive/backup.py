@@ -88,7 +88,9 @@ def backup(services: Services, out: Path, *, progress: Callable[[str], None] = l
     secret = services.settings.archive_dir / "secret_key"
     if secret.exists():
         shutil.copyfile(secret, out / "secret_key")
-    manifest = {"created_at": dt.datetime.now(dt.UTC).isoformat(), "catalogue": kind, "files": files}
+    dump = out / (SQLITE_NAME if kind == "sqlite" else PG_NAME)
+    manifest = {"created_at": dt.datetime.now(dt.UTC).isoformat(), "catalogue": kind,
+                "catalogue_sha256": sha256_of(dump), "files": files}
     text = json.dumps(manifest, indent=1).encode("utf-8")
     (out / MANIFEST).write_bytes(text)
     (out / "manifest.sha256").write_text(f"{hashlib.sha256(text).hexdigest()}  {MANIFEST}\n", encoding="ascii")
@@ -115,6 +117,9 @@ def _empty_target(services: Services) -> None:
 
 
 def _verify_files(source: Path, manifest: dict[str, object], progress: Callable[[str], None]) -> None:
+    dump = source / (SQLITE_NAME if manifest["catalogue"] == "sqlite" else PG_NAME)
+    if not dump.is_file() or sha256_of(dump) != manifest.get("catalogue_sha256"):
+        raise ValidationFailed("Bản sao lưu cơ sở dữ liệu thiếu hoặc sai mã băm; không khôi phục.")
     bad = []
     for entry in manifest["files"]:  # type: ignore[union-attr]
         digest = entry["sha256"]
@@ -142,8 +147,9 @@ def restore(services: Services, source: Path, *, progress: Callable[[str], None]
     else:
         if services.catalogue.is_sqlite:
             raise Conflict("Bản sao lưu PostgreSQL chỉ khôi phục vào kho dùng PostgreSQL.")
-        subprocess.run(["pg_restore", "--no-owner", f"--dbname={_pg_url(services.catalogue.url)}",
-                        str(source / PG_NAME)], check=True, capture_output=True, timeout=3600)
+        subprocess.run(["pg_restore", "--no-owner", "--single-transaction", "--exit-on-error",
+                        f"--dbname={_pg_url(services.catalogue.url)}", str(source / PG_NAME)],
+                       check=True, capture_output=True, timeout=3600)
     for entry in manifest["files"]:  # type: ignore[union-attr]
         digest = entry["sha256"]
         services.blobs.put_file(source / "files" / digest[:2] / digest[2:4] / digest)

@@ -16,16 +16,17 @@ import csv
 import datetime as dt
 import json
 import os
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from docservice.archive.blobs import sha256_of
-from docservice.archive.metadata import LOW, read_metadata
+from docservice.archive.metadata import HIGH, LOW, read_metadata
 from docservice.archive.service import (
     ArchiveOptions,
     Inspection,
@@ -35,7 +36,7 @@ from docservice.archive.service import (
     _store,
     inspect_upload,
 )
-from docservice.db.models import ImportItem, Job, Organization, Record
+from docservice.db.models import ImportItem, Job, Organization, Record, User
 from docservice.errors import Conflict, DocserviceError, NotFound, ValidationFailed
 from docservice.processes import alive
 from docservice.security import policy
@@ -45,6 +46,7 @@ from docservice.validation import field_errors
 MANIFEST_COLUMNS = ("file", "doc_type", "number", "date", "organization", "title", "signer", "confidentiality",
                     "stage")
 OUTCOMES = ("imported", "already_present", "needs_review", "refused")
+_LEVELS = ("thuong", "mat", "toi_mat", "tuyet_mat")
 _UNSURE = {
     "doc_type": "Không đọc được loại văn bản.",
     "date": "Không đọc được ngày văn bản; tạm lấy ngày sửa tệp.",
@@ -136,6 +138,13 @@ def _metadata(path: Path, seen: Inspection, row: dict[str, str] | None, ctx: _Co
         elif name in _UNSURE:
             reasons.append(_UNSURE[name])
             confidence[name] = LOW
+    mark = read.fields.get("confidentiality")
+    if mark is not None and _LEVELS.index(mark.value) > _LEVELS.index(values.get("confidentiality", "thuong")):
+        # On the safe side: a printed mark always wins over a lower level, and a person checks it.
+        values["confidentiality"], confidence["confidentiality"] = mark.value, mark.confidence
+        if mark.confidence != HIGH or "confidentiality" in given:
+            reasons.append(f"Văn bản có dấu chỉ độ mật «{profile.confidentiality_mark(mark.value)}»; "
+                           "đã đặt độ mật theo dấu, cần kiểm tra lại.")
     values.setdefault("doc_type", "khac")
     values.setdefault("date", dt.date.fromtimestamp(path.stat().st_mtime))
     values.setdefault("organization_id", ctx.default_org.id)
@@ -143,10 +152,23 @@ def _metadata(path: Path, seen: Inspection, row: dict[str, str] | None, ctx: _Co
     return values, reasons, confidence
 
 
+def _same_number(session: Any, meta: RecordMetadata, principal: policy.Principal) -> int | None:
+    """A kept record (that the importer may see) of the same organisation, type, number and year:
+    a copy, a version or an error — the archivist decides."""
+    if not meta.number:
+        return None
+    return session.scalar(policy.visible(Record, principal).with_only_columns(Record.id).where(
+        Record.organization_id == meta.organization_id, Record.doc_type == meta.doc_type,
+        Record.number == meta.number, Record.disposed_at.is_(None),
+        Record.date >= dt.date(meta.date.year, 1, 1), Record.date <= dt.date(meta.date.year, 12, 31)).limit(1))
+
+
 def _item(session: Any, ctx: _Context, relative: str, outcome: str, *, sha256: str | None = None,
           reason: str | None = None, record_id: int | None = None) -> None:
+    """What became of one file, and the job's progress, in the transaction that did it."""
     session.add(ImportItem(job_id=ctx.job.id, path=relative, sha256=sha256, outcome=outcome, reason=reason,
                            record_id=record_id))
+    session.execute(update(Job).where(Job.id == ctx.job.id).values(progress=Job.progress + 1))
 
 
 def _refuse(ctx: _Context, relative: str, sha256: str | None, error: DocserviceError) -> None:
@@ -159,11 +181,14 @@ def _import_one(ctx: _Context, directory: Path, path: Path) -> None:
     relative = str(path.relative_to(directory))
     sha256 = sha256_of(path)
     with ctx.services.catalogue.reader() as session:
-        present = session.scalar(policy.visible(Record, ctx.principal).where(
-            Record.sha256 == sha256, Record.disposed_at.is_(None)).with_only_columns(Record.id).limit(1))
+        kept = select(Record.id).where(Record.sha256 == sha256, Record.disposed_at.is_(None)).limit(1)
+        present = session.scalar(kept)
+        if present is not None:  # the importer holds these very bytes; it learns the id only if cleared
+            present_visible = session.scalar(policy.visible(Record, ctx.principal).with_only_columns(Record.id)
+                                             .where(Record.id == present))
     if present is not None:
         with ctx.services.catalogue.session() as session:
-            _item(session, ctx, relative, "already_present", sha256=sha256, record_id=present)
+            _item(session, ctx, relative, "already_present", sha256=sha256, record_id=present_visible)
         return
     try:
         seen = inspect_upload(path, sha256, trust_roots=ctx.options.trust_roots, max_pages=ctx.options.max_pages,
@@ -173,6 +198,9 @@ def _import_one(ctx: _Context, directory: Path, path: Path) -> None:
         with ctx.services.catalogue.reader() as session:
             meta, _ = _resolve(session, meta, ctx.principal, ctx.services.rules)
             policy.get_organization(session, meta.organization_id, ctx.principal)
+            twin = _same_number(session, meta, ctx.principal)
+        if twin is not None:
+            reasons.append(f"Số {meta.number} trùng với hồ sơ #{twin} cùng tổ chức, cùng loại, cùng năm.")
     except ValidationError as exc:
         _refuse(ctx, relative, sha256, ValidationFailed("Thông tin kê khai không hợp lệ.",
                                                         errors=field_errors(exc, "manifest")))
@@ -206,26 +234,69 @@ def prepare(services: Services, directory: Path, manifest: Path | None, principa
     """The import job for ``directory``: the unfinished one for the same folder, or a new one."""
     directory = directory.resolve()
     if not directory.is_dir():
-        raise NotFound(f"Không có thư mục {directory}.")
+        raise NotFound(f"Không có thư mục {directory.name}.")
     params = {"directory": str(directory), "manifest": str(manifest.resolve()) if manifest else None}
     with services.catalogue.session() as session:
         if resume:
-            for job in session.scalars(select(Job).where(Job.kind == "import", Job.status != "done")
+            mine = Job.created_by.is_(None) if principal.user_id is None else Job.created_by == principal.user_id
+            for job in session.scalars(select(Job).where(Job.kind == "import", Job.status != "done", mine)
                                        .order_by(Job.id.desc())):
                 if {k: job.params.get(k) for k in params} == params:
-                    _claim(job)
+                    if job.status == "failed":  # resumed where it stopped, by whoever runs it next
+                        job.status, job.error = "queued", None
                     return job
-        job = Job(kind="import", status="queued", created_by=principal.user_id, params={
-            **params, "organization_id": organization_id, "username": principal.username})
+        job = Job(kind="import", status="queued", created_by=principal.user_id,
+                  organization_id=organization_id or principal.scope_org_id,
+                  params={**params, "username": principal.username})
         session.add(job)
         session.flush()
         return job
 
 
+def _runner_alive(job: Job) -> bool:
+    """Whether another live process on this host is running ``job`` (another host: assume it is)."""
+    runner, host = job.params.get("runner_pid"), job.params.get("runner_host")
+    if not runner or job.status != "running" or (runner == os.getpid() and host == socket.gethostname()):
+        return False
+    return host != socket.gethostname() or alive(runner)
+
+
 def _claim(job: Job) -> None:
-    runner = job.params.get("runner_pid")
-    if runner and runner != os.getpid() and job.status == "running" and alive(runner):
-        raise Conflict(f"Lần nhập số {job.id} đang chạy ở tiến trình {runner}.")
+    if _runner_alive(job):
+        raise Conflict(f"Lần nhập số {job.id} đang chạy ở tiến trình {job.params.get('runner_pid')}.")
+
+
+def web_directory(import_root: Path | None, relative: str) -> Path:
+    """The folder a web user named, which must lie under the configured import root."""
+    if import_root is None:
+        raise Conflict("Máy chủ chưa cấu hình thư mục nhập (DOCSERVICE_IMPORT_ROOT); hãy dùng lệnh docservice import.")
+    wanted = (import_root / relative).resolve()
+    if wanted != import_root and import_root not in wanted.parents:
+        raise ValidationFailed("Thư mục phải nằm trong thư mục nhập của máy chủ.",
+                               errors={"directory": "Đường dẫn ra ngoài thư mục nhập."})
+    return wanted
+
+
+def job_principal(services: Services, job: Job) -> policy.Principal:
+    """The user who started a web import, with their scope and clearance as they are now."""
+    with services.catalogue.reader() as session:
+        user = session.get(User, job.created_by) if job.created_by else None
+        if user is None or not user.active:
+            raise Conflict("Người tạo lần nhập không còn hoạt động; lần nhập dừng lại.")
+        principal = policy.Principal.of(user)
+    policy.require(principal, "import.run")
+    return principal
+
+
+def recover_interrupted(services: Services) -> list[int]:
+    """Web imports left running by a worker of this host that died: queued again, to resume."""
+    with services.catalogue.session() as session:
+        stuck = [job for job in session.scalars(select(Job).where(Job.kind == "import", Job.status == "running"))
+                 if job.created_by is not None and job.params.get("runner_host") == socket.gethostname()
+                 and not _runner_alive(job) and job.params.get("runner_pid") != os.getpid()]
+        for job in stuck:
+            job.status = "queued"
+        return [job.id for job in stuck]
 
 
 def run(services: Services, job_id: int, principal: policy.Principal, *,
@@ -235,12 +306,13 @@ def run(services: Services, job_id: int, principal: policy.Principal, *,
     with services.catalogue.session() as session:
         job = session.get(Job, job_id)
         job.status, job.started_at = "running", job.started_at or dt.datetime.now(dt.UTC)
-        job.params = {**job.params, "runner_pid": os.getpid()}
+        _claim(job)
+        job.params = {**job.params, "runner_pid": os.getpid(), "runner_host": socket.gethostname()}
         done = set(session.scalars(select(ImportItem.path).where(ImportItem.job_id == job_id)))
         organizations = list(session.scalars(policy.visible_organizations(principal)))
     directory = Path(job.params["directory"])
     manifest = read_manifest(Path(job.params["manifest"])) if job.params.get("manifest") else {}
-    default_id = job.params.get("organization_id") or principal.scope_org_id
+    default_id = job.organization_id or principal.scope_org_id
     default_org = next((o for o in organizations if o.id == default_id), None)
     if default_org is None:
         raise NotFound("Tổ chức mặc định của lần nhập không thuộc phạm vi của bạn.")

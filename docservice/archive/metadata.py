@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from typing import Any
 
 from docservice.rules import RuleProfile
@@ -20,6 +21,7 @@ from docservice.text import fold, normalize
 
 HIGH, MEDIUM, LOW = "high", "medium", "low"
 HEADER_LINES = 30
+NEAR_MATCH = 0.9
 REQUIRED = ("doc_type", "date", "organization_id", "title")
 
 _NUMBER_WITH_SO = re.compile(r"Số\s*:?\s*(?P<seq>\d{1,5})\s*[-–/]?\s*(?P<type>[A-ZĐ][A-Za-zĐđ]{0,5})"
@@ -28,6 +30,9 @@ _NUMBER_BARE = re.compile(r"\b(?P<seq>\d{1,5})-(?P<type>[A-ZĐ][A-Za-zĐđ]{0,5}
 _DATE_WORDS = r"ngày\s*(?P<d>\d{1,2})\s*tháng\s*(?P<m>\d{1,2})\s*năm\s*(?P<y>\d{4})"
 _PLACE_DATE = re.compile(r"(?P<place>[^\n,]{2,40}),\s*" + _DATE_WORDS)
 _DATE_ONLY = re.compile(_DATE_WORDS)
+_NATION = "dang cong san viet nam"
+_LEVELS = ("thuong", "mat", "toi_mat", "tuyet_mat")
+_ROMAN = re.compile(r"[IVXL]{1,6}")
 
 
 @dataclass(frozen=True)
@@ -76,11 +81,28 @@ def _valid_day(year: str, month: str, day: str) -> dt.date | None:
     return found if dt.date(1930, 2, 3) <= found <= dt.date.today() + dt.timedelta(days=1) else None
 
 
+def _split_place(before: str) -> tuple[str, str]:
+    """(left column, place) from the text before ", ngày": OCR reads the two header columns as one
+    line ("CHI BỘ KHU PHỐ 1 An Phú"), so the place is the trailing run of words not in capitals."""
+    words = before.split()
+    start = len(words)
+    while start > 0:
+        word = words[start - 1]
+        letters = [c for c in word if c.isalpha()]
+        if len(letters) >= 2 and word.isupper() and not word.endswith("."):
+            break
+        if word.isdigit() and (start < 2 or words[start - 2].isupper()):
+            break
+        start -= 1
+    return " ".join(words[:start]), " ".join(words[start:])
+
+
 def _date(lines: list[str]) -> tuple[Reading | None, Reading | None]:
     joined = "\n".join(lines)
     match = _PLACE_DATE.search(joined)
     if match and (day := _valid_day(match["y"], match["m"], match["d"])):
-        return Reading(day, HIGH), Reading(match["place"].strip(), HIGH)
+        left, place = _split_place(match["place"])
+        return Reading(day, HIGH), (Reading(place, MEDIUM if left else HIGH) if place else None)
     match = _DATE_ONLY.search(joined)
     if match and (day := _valid_day(match["y"], match["m"], match["d"])):
         return Reading(day, MEDIUM), None
@@ -129,32 +151,95 @@ def _summary(lines: list[str], type_index: int | None, doc_type: str | None, pro
     if not parts:
         return Reading(name, MEDIUM)
     summary = " ".join(parts)
-    return Reading(f"{name} {summary.lower() if summary.isupper() else summary}", HIGH)
+    return Reading(f"{name} {_sentence_case(summary) if summary.isupper() else summary}", HIGH)
+
+
+def _sentence_case(upper: str) -> str:
+    """A title printed in capitals, in lower case except Roman numerals ("QUÝ I" → "quý I")."""
+    return " ".join(word if _ROMAN.fullmatch(word.strip(",.;:()")) else word.lower() for word in upper.split())
+
+
+def _same_length_fold(text: str) -> str:
+    return "".join((fold(ch) or "?")[:1] for ch in text)
+
+
+def _left_column(line: str) -> str:
+    """The header's left column of ``line``: without the national name and the place-and-date."""
+    folded = _same_length_fold(line)
+    at = folded.find(_NATION)
+    if at >= 0:
+        line = (line[:at] + " " + line[at + len(_NATION):]).strip()
+    match = _PLACE_DATE.search(line)
+    if match:
+        line = _split_place(match["place"])[0]
+    return line.strip()
 
 
 def _issuer_lines(lines: list[str]) -> tuple[str | None, str | None]:
-    """(superior, issuer): the capital lines above the "*" (or above "Số …")."""
-    stop = next((i for i, line in enumerate(lines) if line == "*" or line.startswith("Số")), None)
+    """(superior, issuer): the capital lines of the left column above the "*" (or above "Số …")."""
+    stop = next((i for i, line in enumerate(lines) if line.startswith(("*", "Số"))), None)
     if stop is None:
         return None, None
-    above = [line for line in lines[:stop] if line.isupper() and "ĐẢNG CỘNG SẢN VIỆT NAM" not in line]
+    above = [left for left in map(_left_column, lines[:stop]) if left and left.isupper()]
     if not above:
         return None, None
     return (above[-2] if len(above) > 1 else None), above[-1]
 
 
-def _organization(issuer: str | None, organizations: list[Any]) -> Reading | None:
+def _names(org: Any) -> set[str]:
+    return {" ".join(fold(name).split()) for name in (org.name, org.header_name) if name}
+
+
+def _likeness(wanted: str, org: Any) -> float:
+    return max(SequenceMatcher(None, wanted, name).ratio() for name in _names(org))
+
+
+def _organization(issuer: str | None, superior: str | None, organizations: list[Any]) -> Reading | None:
+    """The organisation whose name the header prints: exact (after folding) is high; a near match
+    (a letter or two misread by OCR) is medium; two equally good candidates that the superior body
+    cannot tell apart is no answer at all — the archivist decides."""
     if issuer is None:
         return None
-    wanted = fold(issuer)
-    for org in organizations:
-        if fold(org.header_name or org.name) == wanted or fold(org.name) == wanted:
-            return Reading(org.id, HIGH)
-    return None
+    wanted = " ".join(fold(issuer).split())
+    scored = [(_likeness(wanted, org), org) for org in organizations]
+    best = max((score for score, _ in scored), default=0.0)
+    if best < NEAR_MATCH:
+        return None
+    candidates = [org for score, org in scored if score == best]
+    if len(candidates) > 1 and superior:
+        above = " ".join(fold(superior).split())
+        by_id = {org.id: org for org in organizations}
+        candidates = [org for org in candidates
+                      if (org.superior_name and " ".join(fold(org.superior_name).split()) == above)
+                      or (org.parent_id in by_id and above in _names(by_id[org.parent_id]))]
+    if len(candidates) != 1:
+        return None
+    return Reading(candidates[0].id, HIGH if best == 1.0 else MEDIUM)
+
+
+def _confidentiality(lines: list[str], profile: RuleProfile) -> Reading | None:
+    """The highest confidentiality mark printed in the header: a line that is only the mark is high;
+    the mark inside a longer line (OCR joins columns; "BÍ MẬT" in a title) is medium — the importer
+    still applies it, on the safe side, and asks the archivist to check."""
+    found: Reading | None = None
+    marks = sorted(profile.marks.confidentiality.items(), key=lambda item: -len(item[1]))
+    for line in lines:
+        for level, mark in marks:
+            if line == mark:
+                confidence = HIGH
+            elif re.search(rf"(?<!\w){re.escape(mark)}(?!\w)", line):
+                confidence = MEDIUM
+            else:
+                continue
+            if found is None or _LEVELS.index(level) > _LEVELS.index(found.value) or (
+                    level == found.value and confidence == HIGH):
+                found = Reading(level, confidence)
+            break
+    return found
 
 
 def read_metadata(text: str, profile: RuleProfile, organizations: list[Any]) -> TextMetadata:
-    """Number, date, place, type, title, superior, issuing body and organisation from ``text``."""
+    """Number, date, place, type, title, superior, issuing body, organisation and confidentiality mark."""
     lines = _header(text)
     found = TextMetadata()
     number = _number(lines)
@@ -165,7 +250,8 @@ def read_metadata(text: str, profile: RuleProfile, organizations: list[Any]) -> 
     for name, reading in (("number", number), ("date", date), ("place", place), ("doc_type", doc_type),
                           ("title", title), ("superior", Reading(superior, MEDIUM) if superior else None),
                           ("issuer", Reading(issuer, MEDIUM) if issuer else None),
-                          ("organization_id", _organization(issuer, organizations))):
+                          ("organization_id", _organization(issuer, superior, organizations)),
+                          ("confidentiality", _confidentiality(lines, profile))):
         if reading is not None:
             found.fields[name] = reading
     return found

@@ -32,7 +32,7 @@ from docservice.db.models import (
     RecordMetadataVersion,
     SignatureCheck,
 )
-from docservice.errors import Conflict, DuplicateRecord, NotFound, ValidationFailed
+from docservice.errors import Conflict, DuplicateRecord, Gone, NotFound, ValidationFailed
 from docservice.rules import RuleBook
 from docservice.security import policy
 from docservice.security.audit import append_event
@@ -237,7 +237,8 @@ def add_version(
     return record
 
 
-CORRECTABLE = ("doc_type", "number", "date", "title", "signer", "member_id", "stage")
+CORRECTABLE = ("doc_type", "number", "date", "title", "signer", "member_id", "stage", "organization_id",
+               "confidentiality")
 
 
 def _metadata_of(record: Record) -> dict[str, object]:
@@ -247,31 +248,60 @@ def _metadata_of(record: Record) -> dict[str, object]:
             "member_id": record.member_id, "stage": record.stage}
 
 
-def correct_metadata(record_id: int, changes: dict[str, object], reason: str | None, principal: policy.Principal, *,
-                     catalogue: Catalogue, rules: RuleBook) -> Record:
-    """Correct metadata; the change is kept as a numbered metadata version, the file is untouched."""
-    policy.require(principal, "record.correct")
+def _apply_changes(session: Session, record: Record, changes: dict[str, object], reason: str | None,
+                   principal: policy.Principal, rules: RuleBook) -> dict[str, object]:
+    """Apply corrections to ``record`` as a new metadata version; returns the diff (may be empty)."""
     unknown = set(changes) - set(CORRECTABLE)
     if unknown:
         raise ValidationFailed("Chỉ sửa được: " + ", ".join(CORRECTABLE) + ".",
                                errors={f"changes.{k}": "Không sửa được trường này." for k in sorted(unknown)})
+    if record.disposed_at is not None:
+        raise Gone(f"Hồ sơ số {record.id} đã được hủy; không sửa được thông tin.")
+    before = _metadata_of(record)
+    meta, _ = _resolve(session, RecordMetadata.model_validate({**before, **changes}), principal, rules)
+    diff = {k: {"from": _plain(before[k]), "to": _plain(getattr(meta, k))} for k in CORRECTABLE
+            if before[k] != getattr(meta, k)}
+    if "organization_id" in diff:
+        policy.get_organization(session, meta.organization_id, principal)
+    if "confidentiality" in diff:
+        policy.check_clearance(principal, meta.clearance)
+    for name in diff:
+        setattr(record, name, meta.clearance if name == "confidentiality" else getattr(meta, name))
+    if not diff:
+        return diff
+    record.number_key = number_key(record.number) if record.number else None
+    version = 1 + len(session.scalars(select(RecordMetadataVersion.id)
+                                      .where(RecordMetadataVersion.record_id == record.id)).all())
+    session.add(RecordMetadataVersion(record_id=record.id, version=version, changes=diff, reason=reason,
+                                      changed_by=principal.user_id))
+    session.add(OutboxEntry(entity="record", entity_id=record.id, action="upsert"))
+    append_event(session, username=principal.username, action="record.correct", object_type="record",
+                 object_id=record.id)
+    return diff
+
+
+def correct_metadata(record_id: int, changes: dict[str, object], reason: str | None, principal: policy.Principal, *,
+                     catalogue: Catalogue, rules: RuleBook) -> Record:
+    """Correct metadata; the change is kept as a numbered metadata version, the file is untouched."""
+    policy.require(principal, "record.correct")
     with catalogue.session() as session:
         record = policy.get_visible(session, Record, record_id, principal)
-        before = _metadata_of(record)
-        meta, _ = _resolve(session, RecordMetadata.model_validate({**before, **changes}), principal, rules)
-        diff = {k: {"from": _plain(before[k]), "to": _plain(getattr(meta, k))} for k in CORRECTABLE
-                if before[k] != getattr(meta, k)}
-        if not diff:
+        if not _apply_changes(session, record, changes, reason, principal, rules):
             raise ValidationFailed("Không có thay đổi nào so với thông tin hiện có.")
-        for name in diff:
-            setattr(record, name, getattr(meta, name))
-        record.number_key = number_key(record.number) if record.number else None
-        version = 1 + len(session.scalars(select(RecordMetadataVersion.id)
-                                          .where(RecordMetadataVersion.record_id == record.id)).all())
-        session.add(RecordMetadataVersion(record_id=record.id, version=version, changes=diff, reason=reason,
-                                          changed_by=principal.user_id))
-        session.add(OutboxEntry(entity="record", entity_id=record.id, action="upsert"))
-        append_event(session, username=principal.username, action="record.correct", object_type="record",
+    return record
+
+
+def confirm_review(record_id: int, changes: dict[str, object], reason: str | None, principal: policy.Principal, *,
+                   catalogue: Catalogue, rules: RuleBook) -> Record:
+    """The archivist's verdict on a record in the review queue: corrections (if any), then out of it."""
+    policy.require(principal, "record.correct")
+    with catalogue.session() as session:
+        record = policy.get_visible(session, Record, record_id, principal)
+        if not record.needs_review:
+            raise Conflict(f"Hồ sơ số {record.id} không ở trong hàng chờ xem lại.")
+        _apply_changes(session, record, changes, reason, principal, rules)
+        record.needs_review = False
+        append_event(session, username=principal.username, action="record.review", object_type="record",
                      object_id=record.id)
     return record
 

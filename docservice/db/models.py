@@ -448,6 +448,7 @@ class Job(Base):
     report: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     error: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))  # whose work it is
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_now)
     started_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     finished_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())

@@ -30,7 +30,15 @@ def _reindex(services: Services, job: Job) -> dict[str, Any]:
     return {"indexed": rebuild(services.catalogue, services.search_index)}
 
 
-HANDLERS: dict[str, Handler] = {"reindex": _reindex}
+def _import(services: Services, job: Job) -> dict[str, Any]:
+    """A bulk import started from the web, run with its creator's scope and clearance."""
+    from docservice.archive import importer
+
+    summary = importer.run(services, job.id, importer.job_principal(services, job))
+    return {"counts": summary.counts, "report": str(summary.report)}
+
+
+HANDLERS: dict[str, Handler] = {"reindex": _reindex, "import": _import}
 
 
 def enqueue(services: Services, kind: str, params: dict[str, Any] | None = None,
@@ -81,6 +89,11 @@ def run_one(services: Services) -> bool:
 
 def run_forever(services: Services, *, poll_seconds: float = 1.0,
                 should_stop: Callable[[], bool] = lambda: False) -> None:
+    from docservice.archive.importer import recover_interrupted
+
+    resumed = recover_interrupted(services)
+    if resumed:
+        log.warning("resuming interrupted imports %s", resumed)
     while not should_stop():
         if not run_one(services):
             time.sleep(poll_seconds)
