@@ -11,15 +11,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from docservice import create_app
+from docservice.cli import main
 from docservice.config import Settings
 from docservice.db import Catalogue
 from docservice.db.migrate import upgrade
 from docservice.generation.pool import ConverterPool, PoolConverter, PoolServer
+from docservice.services import Services
 from tests.builders import PASSWORD, World, build_world
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -174,3 +177,26 @@ def auth(client, world):
         return {"Authorization": f"Bearer {response.json['token']}"}
 
     return headers
+
+
+@pytest.fixture
+def cli_world(tmp_path, monkeypatch, database_url):
+    """An initialised archive (SQLite, or PostgreSQL when configured) with the test world, for the CLI."""
+    for name, value in {"ARCHIVE_DIR": tmp_path / "archive", "SEARCH_DIR": tmp_path / "search",
+                        "TEMPLATES_DIR": TEMPLATES}.items():
+        monkeypatch.setenv(f"DOCSERVICE_{name}", str(value))
+    if database_url:
+        monkeypatch.setenv("DOCSERVICE_DATABASE_URL", database_url)
+    else:
+        monkeypatch.delenv("DOCSERVICE_DATABASE_URL", raising=False)
+    assert run_cli("init").exit_code == 0
+    services = Services.build(Settings())
+    with services.catalogue.session() as session:
+        world = build_world(session)
+    yield services, world
+    services.catalogue.dispose()
+
+
+def run_cli(*args):
+    """``docservice ARGS`` in-process (click's runner); exceptions propagate."""
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)

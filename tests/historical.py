@@ -41,7 +41,8 @@ class Expected:
 def _header(i: int) -> tuple[list[str], Expected]:
     org_code = list(ISSUERS)[i % 3]
     superior, issuer, suffix = ISSUERS[org_code]
-    doc_type, name, abbreviation, summary = KINDS[i % 4 if org_code == "dbx-tan-lap" else i % 3]
+    # a đảng ủy issues all four kinds; a chi bộ does not issue quyết định
+    doc_type, name, abbreviation, summary = KINDS[(i // 3) % (4 if org_code == "dbx-tan-lap" else 3)]
     date = dt.date(1995 + i % 31, 1 + i % 12, 1 + i % 28)
     number = f"{i + 1:02d}-{abbreviation}/{suffix}"
     lines = [superior, issuer, "*", f"Số {number}", "ĐẢNG CỘNG SẢN VIỆT NAM",

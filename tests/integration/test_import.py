@@ -4,40 +4,14 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import select
 
-from docservice.cli import main
-from docservice.config import Settings
 from docservice.db.models import AuditEvent, Clearance, ImportItem, Job, Organization, Record, Role, User
 from docservice.jobs.worker import run_one
 from docservice.search.indexer import drain_once
-from docservice.services import Services
 from tests.builders import build_world, password_hash, text_pdf
-from tests.conftest import TEMPLATES
+from tests.conftest import run_cli
 from tests.historical import write_folder
-
-
-@pytest.fixture
-def cli_world(tmp_path, monkeypatch, database_url):
-    """An initialised archive (SQLite, or PostgreSQL when configured) with the test world, for the CLI."""
-    for name, value in {"ARCHIVE_DIR": tmp_path / "archive", "SEARCH_DIR": tmp_path / "search",
-                        "TEMPLATES_DIR": TEMPLATES}.items():
-        monkeypatch.setenv(f"DOCSERVICE_{name}", str(value))
-    if database_url:
-        monkeypatch.setenv("DOCSERVICE_DATABASE_URL", database_url)
-    else:
-        monkeypatch.delenv("DOCSERVICE_DATABASE_URL", raising=False)
-    assert _run("init").exit_code == 0
-    services = Services.build(Settings())
-    with services.catalogue.session() as session:
-        world = build_world(session)
-    yield services, world
-    services.catalogue.dispose()
-
-
-def _run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
 
 
 def _org_ids(services):
@@ -54,7 +28,7 @@ def test_a_mixed_folder_is_imported_read_and_summarised_then_a_rerun_changes_not
     (folder / ".an").mkdir()
     (folder / ".an" / "x.pdf").write_bytes(text_pdf("tệp ẩn"))
 
-    result = _run("import", folder)
+    result = run_cli("import", folder)
     assert result.exit_code == 0, result.output
     assert "Đã nhập: 22" in result.output and "Đã có sẵn: 2" in result.output
     assert "Cần xem lại thông tin: 2" in result.output and "Bị từ chối: 1" in result.output
@@ -85,7 +59,7 @@ def test_a_mixed_folder_is_imported_read_and_summarised_then_a_rerun_changes_not
     assert report["counts"] == {"imported": 22, "already_present": 2, "needs_review": 2, "refused": 1}
     assert {i["file"] for i in report["items"]} == set(expected) | {"hong.pdf", "ban-sao/000.pdf", "ban-sao/001.pdf"}
 
-    again = _run("import", folder)
+    again = run_cli("import", folder)
     assert again.exit_code == 0 and "Đã có sẵn: 26" in again.output and "Bị từ chối: 1" in again.output
     with services.catalogue.reader() as session:
         assert len(session.scalars(select(Record)).all()) == 24
@@ -96,7 +70,7 @@ def test_imported_records_are_searchable_with_and_without_marks(cli_world, tmp_p
     services, _ = cli_world
     folder = tmp_path / "kho"
     expected = write_folder(folder, 6, legacy=1)
-    assert _run("import", folder).exit_code == 0
+    assert run_cli("import", folder).exit_code == 0
     legacy = next(name for name, facts in expected.items() if facts.kind == "legacy")
     with services.catalogue.reader() as session:
         record_id = session.scalar(select(Record.id).where(Record.original_name == legacy))
@@ -133,7 +107,7 @@ def test_the_manifest_gives_metadata_and_its_bad_rows_are_refused_with_reasons(c
         "file,doc_type,number,date,organization,title,confidentiality\n"
         f"{unreadable[0]},nghi_quyet,07-NQ/CB,15/03/1999,cb-thon-dong,Nghị quyết về thủy lợi nội đồng,mat\n"
         f"{unreadable[1]},nghi_quyet,,1999-03-15,khong-co-to-chuc,Nghị quyết,\n", encoding="utf-8")
-    result = _run("import", folder, "--manifest", manifest)
+    result = run_cli("import", folder, "--manifest", manifest)
     assert result.exit_code == 0, result.output
     assert "Đã nhập: 7" in result.output and "Bị từ chối: 1" in result.output
     assert "khong-co-to-chuc" in result.output
@@ -150,7 +124,7 @@ def test_a_manifest_with_unknown_columns_stops_before_anything_is_imported(cli_w
     write_folder(folder, 3)
     manifest = tmp_path / "sai.csv"
     manifest.write_text("file,so_van_ban\nx.pdf,1\n", encoding="utf-8")
-    result = _run("import", folder, "--manifest", manifest)
+    result = run_cli("import", folder, "--manifest", manifest)
     assert result.exit_code == 1 and "so_van_ban" in result.output
     with services.catalogue.reader() as session:
         assert session.scalars(select(Record)).all() == [] and session.scalars(select(Job)).all() == []
@@ -163,7 +137,7 @@ def test_a_number_already_in_the_archive_sends_the_copy_to_review(cli_world, tmp
     first = next(folder.rglob("*.pdf"))
     # the same document scanned again later: other bytes, same header
     (folder / "quet-lai.pdf").write_bytes(first.read_bytes() + b"\n% rescan\n")
-    assert _run("import", folder).exit_code == 0
+    assert run_cli("import", folder).exit_code == 0
     with services.catalogue.reader() as session:
         copy = session.scalar(select(Record).where(Record.original_name == "quet-lai.pdf"))
     assert copy.needs_review and "trùng với hồ sơ" in copy.review_reasons[0]
