@@ -6,10 +6,21 @@ drill and ``bench/import_folder.py``."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from tests.builders import legacy_pdf, scanned_pdf, text_pdf
+from sqlalchemy import func, select
+
+from docservice.cli import initialise
+from docservice.config import Settings
+from docservice.db.models import ImportItem
+from docservice.services import Services
+from tests.builders import build_world, legacy_pdf, scanned_pdf, text_pdf
 
 # (superior line, issuer line, number suffix) of the test world's organisations (tests.builders.World)
 ISSUERS = {
@@ -36,6 +47,7 @@ class Expected:
     org_code: str | None
     review: bool
     marker: str        # a phrase only this file contains
+    title: str | None = None  # the summary as the importer should read it
 
 
 def _header(i: int) -> tuple[list[str], Expected]:
@@ -47,7 +59,7 @@ def _header(i: int) -> tuple[list[str], Expected]:
     number = f"{i + 1:02d}-{abbreviation}/{suffix}"
     lines = [superior, issuer, "*", f"Số {number}", "ĐẢNG CỘNG SẢN VIỆT NAM",
              f"Tân Lập, ngày {date.day:02d} tháng {date.month:02d} năm {date.year}", name, summary]
-    return lines, Expected("text", doc_type, number, date, org_code, False, "")
+    return lines, Expected("text", doc_type, number, date, org_code, False, "", f"{name.capitalize()} {summary}")
 
 
 def _body(i: int) -> list[str]:
@@ -66,19 +78,19 @@ def document(i: int, kind: str, signer=None) -> tuple[bytes, Expected]:
     if kind == "confidential":
         lines = ["MẬT", *lines]
     if kind == "scan":
-        return scanned_pdf("\n".join(lines + body)), Expected(kind, *_fields(expected), False, marker)
+        return scanned_pdf("\n".join(lines + body)), _with(expected, kind, marker)
     if kind == "legacy":
         from tests.unit.test_legacy import tcvn3
-        return legacy_pdf(*(tcvn3(line) for line in lines + body)), Expected(kind, *_fields(expected), False, marker)
+        return legacy_pdf(*(tcvn3(line) for line in lines + body)), _with(expected, kind, marker)
     pdf = text_pdf("\n".join(lines + body))
     if kind == "signed":
         from tests.signing import sign
         pdf = sign(pdf, signer)
-    return pdf, Expected(kind, *_fields(expected), False, marker)
+    return pdf, _with(expected, kind, marker)
 
 
-def _fields(expected: Expected) -> tuple:
-    return expected.doc_type, expected.number, expected.date, expected.org_code
+def _with(expected: Expected, kind: str, marker: str) -> Expected:
+    return replace(expected, kind=kind, marker=marker)
 
 
 def plan(count: int, **special: int) -> list[str]:
@@ -111,3 +123,48 @@ def write_folder(folder: Path, count: int, *, scans: int = 0, legacy: int = 0, s
         (folder / copy).parent.mkdir(parents=True, exist_ok=True)
         (folder / copy).write_bytes((folder / relative).read_bytes())
     return expected
+
+
+# --- data roots and import processes (the crash drill and bench/import_folder.py) ---
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates_docx"
+
+
+def data_root(path: Path, url: str | None) -> tuple[dict[str, str], Services]:
+    """An initialised data root with the test world, and the environment a process needs to use it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCSERVICE_")}
+    env.update(DOCSERVICE_ARCHIVE_DIR=str(path / "archive"), DOCSERVICE_SEARCH_DIR=str(path / "search"),
+               DOCSERVICE_TEMPLATES_DIR=str(TEMPLATES))
+    if url:
+        env["DOCSERVICE_DATABASE_URL"] = url
+    services = Services.build(Settings(archive_dir=path / "archive", search_dir=path / "search",
+                                       templates_dir=TEMPLATES, database_url=url))
+    initialise(services, demo=False)
+    with services.catalogue.session() as session:
+        build_world(session)
+    return env, services
+
+
+def start_import(env: dict[str, str], folder: Path, log: Path) -> subprocess.Popen:
+    with log.open("ab") as out:
+        return subprocess.Popen([sys.executable, "-m", "docservice.cli", "import", str(folder)], env=env,
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def imported_so_far(services: Services) -> int:
+    with services.catalogue.reader() as session:
+        return session.scalar(select(func.count(ImportItem.id))) or 0
+
+
+def kill_when(process: subprocess.Popen, services: Services, at: int, extra: float) -> int | None:
+    """SIGKILL the import (and the OCR and text tools it runs) once ``at`` files are done, ``extra``
+    seconds later; the number of files done when it died, or None if it had already finished."""
+    deadline = time.monotonic() + 300
+    while process.poll() is None and imported_so_far(services) < at and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(extra)
+    if process.poll() is not None:
+        return None
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    return imported_so_far(services)

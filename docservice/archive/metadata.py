@@ -109,21 +109,31 @@ def _date(lines: list[str]) -> tuple[Reading | None, Reading | None]:
     return None, None
 
 
-def _type_line(lines: list[str], profile: RuleProfile) -> tuple[int, str] | None:
-    names = {t.name.upper(): key for key, t in profile.doc_types.items()}
+def _type_line(lines: list[str], profile: RuleProfile) -> tuple[int, str, bool] | None:
+    """The line naming the document type: exact, or the same letters with a mark misread by OCR
+    ("BIẾN BẢN" for "BIÊN BẢN"); the flag says whether the line was exact."""
+    names = sorted(((t.name.upper(), key) for key, t in profile.doc_types.items()), key=lambda item: -len(item[0]))
+    near = None
     for index, line in enumerate(lines):
-        for name, key in sorted(names.items(), key=lambda item: -len(item[0])):
-            if line == name or (line.startswith(name + " ") and line.isupper()):
-                return index, key
-    return None
+        if not line.isupper():
+            continue
+        for name, key in names:
+            if line == name or line.startswith(name + " "):
+                return index, key, True
+            folded, wanted = fold(line), fold(name)
+            if near is None and (folded == wanted or folded.startswith(wanted + " ")):
+                near = index, key, False
+    return near
 
 
 def _doc_type(lines: list[str], number: Reading | None, profile: RuleProfile) -> tuple[Reading | None, int | None]:
+    abbreviation = number.value.split("-", 1)[1].split("/", 1)[0] if number is not None else None
     found = _type_line(lines, profile)
     if found:
-        return Reading(found[1], HIGH), found[0]
-    if number is not None:
-        abbreviation = number.value.split("-", 1)[1].split("/", 1)[0]
+        index, key, exact = found
+        agrees = abbreviation is not None and profile.doc_types[key].abbreviation == abbreviation
+        return Reading(key, HIGH if exact or agrees else MEDIUM), index
+    if abbreviation is not None:
         for key, doc_type in profile.doc_types.items():
             if doc_type.abbreviation == abbreviation:
                 return Reading(key, MEDIUM), None
@@ -142,9 +152,11 @@ def _summary(lines: list[str], type_index: int | None, doc_type: str | None, pro
         return _letter_summary(lines, profile)
     if type_index is None or doc_type is None:
         return None
-    parts = []
+    parts: list[str] = []
     for line in lines[type_index + 1:type_index + 4]:
         if line.startswith(("-", "Căn cứ", "Kính gửi")) or set(line) <= set("-–_*. "):
+            break
+        if parts and not _continues(parts[-1], line):
             break
         parts.append(line)
     name = profile.doc_types[doc_type].name
@@ -152,6 +164,17 @@ def _summary(lines: list[str], type_index: int | None, doc_type: str | None, pro
         return Reading(name, MEDIUM)
     summary = " ".join(parts)
     return Reading(f"{name} {_sentence_case(summary) if summary.isupper() else summary}", HIGH)
+
+
+def _continues(previous: str, line: str) -> bool:
+    """Whether ``line`` carries on a summary printed over several lines: a title in capitals goes on in
+    capitals, one in lower case goes on in lower case; the body's first sentence starts with a capital
+    letter, and a summary never ends with a full stop."""
+    if previous.endswith((".", ":", ";")):
+        return False
+    if previous.isupper():
+        return line.isupper()
+    return line[:1].islower() or line[:1].isdigit()
 
 
 def _sentence_case(upper: str) -> str:

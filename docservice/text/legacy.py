@@ -139,14 +139,23 @@ def decode_vni(text: str) -> str:
 
 
 def _restore_capitals(text: str) -> str:
-    lines = []
+    """Capitals the legacy fonts could not carry: headers typed in the capital font, shouted words, and
+    an accented first letter of a sentence. A plain (ASCII) letter kept its case in the file, so a line
+    that starts with a lower-case one goes on a sentence and stays as it is."""
+    lines: list[str] = []
     for line in text.split("\n"):
         ascii_letters = [ch for ch in line if ch.isascii() and ch.isalpha()]
         if ascii_letters and sum(ch.isupper() for ch in ascii_letters) >= 0.6 * len(ascii_letters):
             lines.append(line.upper())  # a header typed in the capital font
             continue
         line = _WORD.sub(lambda m: m.group(0).upper() if _shouted(m.group(0)) else m.group(0), line)
-        lines.append(re.sub(r"(^\s*|[.!?:]\s+)([^\W\d_])", lambda m: m.group(1) + m.group(2).upper(), line))
+        line = re.sub(r"([.!?:]\s+)([^\W\d_])", lambda m: m.group(1) + m.group(2).upper(), line)
+        previous = next((p.strip() for p in reversed(lines) if p.strip()), "")
+        start = len(line) - len(line.lstrip())
+        sentence = not previous or previous.endswith((".", "!", "?", ":"))
+        if sentence and start < len(line) and not line[start].isascii():
+            line = line[:start] + line[start].upper() + line[start + 1:]
+        lines.append(line)
     return "\n".join(lines)
 
 

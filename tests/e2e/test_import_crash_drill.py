@@ -11,67 +11,21 @@ from __future__ import annotations
 import json
 import os
 import random
-import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 from whoosh import index as whoosh_index
 
-from docservice.cli import initialise
-from docservice.config import Settings
 from docservice.db.models import ImportItem, Job, Organization, OutboxEntry, Record
 from docservice.services import Services
-from tests.builders import build_world
-from tests.conftest import TEMPLATES
-from tests.historical import write_folder
+from tests.historical import data_root, kill_when, start_import, write_folder
 
 pytestmark = pytest.mark.slow
 FILES = 220
 KILLS = 5
-
-
-def _root(path: Path, url: str | None) -> tuple[dict[str, str], Services]:
-    """An initialised data root with the test world, and the environment a process needs to use it."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCSERVICE_")}
-    env.update(DOCSERVICE_ARCHIVE_DIR=str(path / "archive"), DOCSERVICE_SEARCH_DIR=str(path / "search"),
-               DOCSERVICE_TEMPLATES_DIR=str(TEMPLATES))
-    if url:
-        env["DOCSERVICE_DATABASE_URL"] = url
-    services = Services.build(Settings(archive_dir=path / "archive", search_dir=path / "search",
-                                       templates_dir=TEMPLATES, database_url=url))
-    initialise(services, demo=False)
-    with services.catalogue.session() as session:
-        build_world(session)
-    return env, services
-
-
-def _start(env: dict[str, str], folder: Path, log: Path) -> subprocess.Popen:
-    with log.open("ab") as out:
-        return subprocess.Popen([sys.executable, "-m", "docservice.cli", "import", str(folder)], env=env,
-                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-
-
-def _progress(services: Services) -> int:
-    with services.catalogue.reader() as session:
-        return session.scalar(select(func.count(ImportItem.id))) or 0
-
-
-def _kill_when(process: subprocess.Popen, services: Services, at: int, extra: float) -> int | None:
-    """SIGKILL the import (and the OCR and text tools it runs) once ``at`` files are done, ``extra``
-    seconds later; the number of files done when it died, or None if it had already finished."""
-    deadline = time.monotonic() + 300
-    while process.poll() is None and _progress(services) < at and time.monotonic() < deadline:
-        time.sleep(0.02)
-    time.sleep(extra)
-    if process.poll() is not None:
-        return None
-    os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
-    return _progress(services)
 
 
 def _state(services: Services) -> dict:
@@ -139,8 +93,8 @@ def test_an_import_killed_at_random_points_ends_equal_to_an_uninterrupted_one(
     expected = write_folder(folder, FILES, scans=2, legacy=4, signed=4, unreadable=5, confidential=4,
                             duplicates=6)
     total = len(expected) + 6
-    env_a, calm = _root(tmp_path / "a", second_database)
-    env_b, drill = _root(tmp_path / "b", database_url)
+    env_a, calm = data_root(tmp_path / "a", second_database)
+    env_b, drill = data_root(tmp_path / "b", database_url)
     try:
         started = time.monotonic()
         uninterrupted = subprocess.run([sys.executable, "-m", "docservice.cli", "import", str(folder)], env=env_a,
@@ -155,8 +109,8 @@ def test_an_import_killed_at_random_points_ends_equal_to_an_uninterrupted_one(
         log = tmp_path / "drill.log"
         killed_at = []
         for target in targets:
-            process = _start(env_b, folder, log)
-            done = _kill_when(process, drill, target, rng.uniform(0, 1.5 * per_file))
+            process = start_import(env_b, folder, log)
+            done = kill_when(process, drill, target, rng.uniform(0, 1.5 * per_file))
             if done is not None:
                 killed_at.append(done)
         final = subprocess.run([sys.executable, "-m", "docservice.cli", "import", str(folder)], env=env_b,

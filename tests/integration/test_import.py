@@ -48,6 +48,10 @@ def test_a_mixed_folder_is_imported_read_and_summarised_then_a_rerun_changes_not
         assert (record.doc_type, record.number, record.date, record.organization_id) == (
             facts.doc_type, facts.number, facts.date, orgs[facts.org_code]), name
         assert record.confidentiality == (Clearance.mat if facts.kind == "confidential" else Clearance.thuong)
+        if facts.kind == "scan":  # OCR may misread a mark of the summary; the type and the start stay
+            assert record.title.split()[:2] == facts.title.split()[:2], (name, record.title)
+        else:
+            assert record.title == facts.title, name
         if facts.kind == "legacy":
             assert record.text_source == "legacy_converted"
         if facts.kind == "scan":

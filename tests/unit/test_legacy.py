@@ -79,3 +79,8 @@ def test_syllables():
 def test_vni_round_trips_any_text_of_these_words(phrases):
     text = " ".join(phrases)
     assert decode_vni(vni(text)) == text
+
+
+def test_a_line_that_goes_on_a_sentence_keeps_its_lower_case_and_an_accented_sentence_start_is_restored():
+    text = "BÁO CÁO\nkết quả công tác xây dựng Đảng\nvà đoàn thể năm 1998.\nỦy ban kiểm tra đã họp và thống nhất."
+    assert repair_legacy(tcvn3(text)).text == text

@@ -137,3 +137,36 @@ def test_text_without_a_header_leaves_every_required_field_unsure():
 def test_only_the_first_page_is_read():
     text = "Bản tin\f" + GENERATED
     assert "number" not in fields(text)
+
+
+@pytest.mark.parametrize(("printed", "number", "confidence"), [
+    ("BIẾN BẢN", "Số 09-BB/CB", HIGH),       # OCR misread a mark; the number's BB agrees
+    ("NGHI QUYET", "Số 09-BB/CB", MEDIUM),   # marks lost and the number says otherwise
+    ("NGHỊ QUYÊT", None, MEDIUM),            # no number to confirm it
+])
+def test_a_type_line_with_a_misread_mark_still_names_the_type_and_the_title(printed, number, confidence):
+    text = "\n".join(filter(None, ["CHI BỘ KHU PHỐ 1", "*", number, "ĐẢNG CỘNG SẢN VIỆT NAM",
+                                   "An Phú, ngày 09 tháng 9 năm 2003", printed, "sinh hoạt chi bộ thường kỳ",
+                                   "Văn bản lưu trữ."]))
+    read = read_metadata(text, PROFILE, ORGS)
+    expected = "bien_ban" if printed == "BIẾN BẢN" else "nghi_quyet"
+    assert (read.fields["doc_type"].value, read.fields["doc_type"].confidence) == (expected, confidence)
+    assert read.fields["title"].value == f"{PROFILE.doc_types[expected].name} sinh hoạt chi bộ thường kỳ"
+
+
+def test_an_exact_type_line_wins_over_an_earlier_near_one():
+    text = "CHI BỘ KHU PHỐ 1\nBAO CAO\nNGHỊ QUYẾT\nvề công tác cán bộ\n"
+    read = read_metadata(text, PROFILE, ORGS)
+    assert read.fields["doc_type"].value == "nghi_quyet" and read.fields["doc_type"].confidence == HIGH
+
+
+@pytest.mark.parametrize(("after_type", "title"), [
+    (["về lãnh đạo công tác phát triển đảng viên", "năm 2026", "Chi bộ đã họp và thống nhất."],
+     "Nghị quyết về lãnh đạo công tác phát triển đảng viên năm 2026"),
+    (["VỀ CÔNG TÁC KIỂM TRA, GIÁM SÁT", "NĂM 2025", "Chi bộ đã họp."],
+     "Nghị quyết về công tác kiểm tra, giám sát năm 2025"),
+    (["về công tác cán bộ", "Văn bản lưu trữ mã 00003 về khuyến học."], "Nghị quyết về công tác cán bộ"),
+])
+def test_a_summary_over_several_lines_stops_where_the_body_begins(after_type, title):
+    text = "\n".join(["CHI BỘ KHU PHỐ 1", "Số 02-NQ/CB", "NGHỊ QUYẾT", *after_type])
+    assert read_metadata(text, PROFILE, ORGS).fields["title"].value == title
