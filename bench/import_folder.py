@@ -62,7 +62,8 @@ def main() -> None:
     kinds = {}
     for facts in expected.values():
         kinds[facts.kind] = kinds.get(facts.kind, 0) + 1
-    print(f"folder: {total} PDFs {kinds} + {n // 50} copies, generated in {time.monotonic() - started:.1f} s")
+    print(f"folder: {total} PDFs = {kinds} + {n // 50} byte-identical copies, generated in "
+          f"{time.monotonic() - started:.1f} s")
 
     env, services = data_root(work / "drill", None)
     log = work / "drill.log"

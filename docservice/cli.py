@@ -330,7 +330,7 @@ def fixity() -> None:
         report = run_fixity(services.catalogue, services.blobs, run_by=SYSTEM, progress=lambda d: bar.update(1))
     click.echo(f"Đã kiểm tra {report.checked} tệp (lần kiểm tra số {report.run_id}).")
     for digest in report.changed:
-        click.echo(f"  ✗ THAY ĐỔI: {digest}")
+        click.echo(f"  ✗ THAY ĐỔI: {digest}" + (f" ({report.used_by[digest]})" if digest in report.used_by else ""))
     for entry in report.missing:
         click.echo(f"  ✗ THIẾU: {entry['sha256']} ({entry['needed_by']})")
     for digest in report.orphans:
@@ -338,6 +338,9 @@ def fixity() -> None:
     for path in report.temporary:
         click.echo(f"  ✗ GHI DỞ: {path}")
     if not report.ok:
+        if report.changed or report.missing:
+            click.echo("Hãy chép lại các tệp bị thay đổi hoặc thiếu từ bản sao lưu gần nhất (thư mục files/ của bản "
+                       "sao lưu, cùng tên mã băm), rồi chạy lại docservice fixity.")
         sys.exit(1)
     click.echo("Kho lưu trữ toàn vẹn.")
 

@@ -74,6 +74,16 @@ def backup(services: Services, out: Path, *, progress: Callable[[str], None] = l
     """Write a backup of the archive into the new folder ``out``; return its manifest."""
     if out.exists() and any(out.iterdir()):
         raise Conflict(f"Thư mục sao lưu {out} đã có dữ liệu; hãy chọn thư mục mới.")
+    created = not out.exists()
+    try:
+        return _write_backup(services, out, progress)
+    except BaseException:  # a half-made backup must not pass for a backup
+        for path in [out] if created else list(out.iterdir()):
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+        raise
+
+
+def _write_backup(services: Services, out: Path, progress: Callable[[str], None]) -> dict[str, object]:
     (out / "files").mkdir(parents=True, exist_ok=True)
     kind, digests = _snapshot(services, out)
     files = []

@@ -23,6 +23,7 @@ from docservice.security.audit import append_event
 class FixityReport:
     checked: int = 0
     changed: list[str] = field(default_factory=list)
+    used_by: dict[str, str] = field(default_factory=dict)  # what needs each changed file
     missing: list[dict[str, str]] = field(default_factory=list)
     orphans: list[str] = field(default_factory=list)
     temporary: list[str] = field(default_factory=list)
@@ -59,6 +60,8 @@ def run_fixity(catalogue: Catalogue, blobs: BlobStore, *, run_by: str | None = N
         report.checked += 1
         if sha256_of(blobs.path_of(digest)) != digest:
             report.changed.append(digest)
+            if digest in needed:
+                report.used_by[digest] = needed[digest]
         if digest not in needed:
             report.orphans.append(digest)
         progress(digest)

@@ -45,7 +45,7 @@ def test_fixity_is_clean_after_an_import_and_names_every_kind_of_damage(cli_worl
     stray.write_bytes(b"half")
     damaged = run_cli("fixity")
     assert damaged.exit_code == 1
-    assert f"THAY ĐỔI: {digests[0]}" in damaged.output
+    assert f"THAY ĐỔI: {digests[0]} (hồ sơ " in damaged.output and "bản sao lưu" in damaged.output
     assert f"THIẾU: {digests[1]}" in damaged.output and "hồ sơ" in damaged.output
     assert f"THỪA (không hồ sơ nào dùng): {orphan}" in damaged.output
     assert "GHI DỞ" in damaged.output and stray.name in damaged.output
@@ -264,3 +264,13 @@ def test_a_shared_file_outlives_the_disposal_of_one_of_its_records(cli_world, tm
                       dt.date.today())
     assert services.blobs.exists(record.sha256)
     assert run_cli("fixity").exit_code == 0
+
+
+def test_a_backup_of_a_damaged_store_is_refused_and_leaves_no_half_backup(cli_world, tmp_path):
+    services, _ = cli_world
+    _import(services, tmp_path, 3)
+    _flip(services.blobs.path_of(sorted(services.blobs.digests())[1]))
+    out = tmp_path / "sao-luu"
+    refused = run_cli("backup", out)
+    assert refused.exit_code == 1 and "fixity" in refused.output
+    assert not out.exists()
