@@ -13,8 +13,8 @@ from docservice.generation.convert import LibreOfficeConverter, PdfConverter
 from docservice.generation.pool import PoolConverter
 from docservice.generation.uploads import CatalogueTemplates
 from docservice.rules import RuleBook
+from docservice.search.home import IndexHome
 from docservice.search.interface import SearchIndex
-from docservice.search.whoosh_index import WhooshIndex
 
 
 def _converter(settings: Settings) -> PdfConverter:
@@ -22,6 +22,17 @@ def _converter(settings: Settings) -> PdfConverter:
     if settings.converter == "pool":
         return PoolConverter(settings.pool_socket, timeout=settings.convert_timeout)
     return LibreOfficeConverter(soffice=settings.soffice, timeout=settings.convert_timeout)
+
+
+def search_backend(settings: Settings) -> IndexHome:
+    """The configured search engine, over the current generation of ``settings.search_dir``."""
+    if settings.search_backend == "tantivy":
+        from docservice.search.tantivy_index import TantivyIndex
+
+        return IndexHome(settings.search_dir, TantivyIndex)
+    from docservice.search.whoosh_index import WhooshIndex
+
+    return IndexHome(settings.search_dir, WhooshIndex)
 
 
 @dataclass
@@ -46,7 +57,7 @@ class Services:
             blobs=blobs,
             templates=TemplateCatalogue(settings.templates_dir, uploaded=CatalogueTemplates(catalogue, blobs)),
             converter=_converter(settings),
-            search_index=WhooshIndex(settings.search_dir),
+            search_index=search_backend(settings),
             rules=RuleBook.load(settings.rule_overrides),
         )
 

@@ -17,10 +17,12 @@ from sqlalchemy.orm import Session
 
 from docservice.db import Catalogue
 from docservice.db.models import Organization, OutboxEntry, Record
+from docservice.search.home import IndexHome
 from docservice.search.interface import IndexedRecord, SearchIndex
 
 log = logging.getLogger(__name__)
 BATCH = 200
+HEALTH_SECONDS = 30.0
 
 
 def _ancestors(path: str) -> tuple[int, ...]:
@@ -69,12 +71,23 @@ def drain_once(catalogue: Catalogue, search_index: SearchIndex, *, batch: int = 
 
 def run_forever(catalogue: Catalogue, search_index: SearchIndex, *, poll_seconds: float,
                 should_stop: Callable[[], bool] = lambda: False) -> None:
-    """Drain the outbox until ``should_stop()``; sleep ``poll_seconds`` when there is no work."""
+    """Drain the outbox until ``should_stop()``; sleep ``poll_seconds`` when there is no work.
+
+    The index is checked at start, when a batch keeps failing, and every ``HEALTH_SECONDS`` while idle:
+    a missing, damaged or outdated index is rebuilt from the archive.
+    """
+    failures, checked = 0, 0.0
     while not should_stop():
         try:
+            if failures % 3 == 0 and time.monotonic() - checked > (0 if failures else HEALTH_SECONDS):
+                checked = time.monotonic()
+                ensure_index(catalogue, search_index)
             if drain_once(catalogue, search_index):
+                failures = 0
                 continue
+            failures = 0
         except Exception:  # the indexer must outlive one bad batch; it retries the same batch
+            failures += 1
             log.exception("indexer pass failed; retrying")
         time.sleep(poll_seconds)
 
@@ -101,16 +114,44 @@ def count_records(catalogue: Catalogue) -> int:
 
 def rebuild(catalogue: Catalogue, search_index: SearchIndex, *,
             progress: Callable[[int], None] = lambda n: None, batch: int = 500) -> int:
-    """Empty the index and index every record again; pending outbox entries become done."""
-    started = dt.datetime.now(dt.UTC)
-    search_index.clear()
-    total = 0
-    for records in _all_records(catalogue, batch):
-        search_index.upsert(records)
-        total += len(records)
-        progress(len(records))
+    """Index every record again; return how many.
+
+    With an ``IndexHome`` the records go into a new generation that becomes current in one switch
+    when it is complete (searches meanwhile use the old one; a failure leaves it in use). Outbox
+    entries written while the rebuild ran are applied again to the new generation by the indexer;
+    the older pending ones are covered by the rebuild and marked done.
+    """
+    with catalogue.reader() as session:
+        last_entry = session.scalar(select(func.max(OutboxEntry.id))) or 0
+    if isinstance(search_index, IndexHome):
+        directory = search_index.new_directory()
+        target = search_index.backend_for(directory)
+    else:
+        directory, target = None, search_index
+    try:
+        target.clear()
+        total = 0
+        for records in _all_records(catalogue, batch):
+            target.upsert(records)
+            total += len(records)
+            progress(len(records))
+    except BaseException:
+        if directory is not None:
+            search_index.abandon(directory)
+        raise
+    if directory is not None:
+        search_index.switch(directory)
     with catalogue.session() as session:
-        session.execute(update(OutboxEntry).where(OutboxEntry.processed_at.is_(None),
-                                                  OutboxEntry.created_at <= started)
+        session.execute(update(OutboxEntry).where(OutboxEntry.id <= last_entry, OutboxEntry.processed_at.is_(None))
                         .values(processed_at=dt.datetime.now(dt.UTC)))
+        session.execute(update(OutboxEntry).where(OutboxEntry.id > last_entry).values(processed_at=None))
     return total
+
+
+def ensure_index(catalogue: Catalogue, search_index: SearchIndex) -> bool:
+    """Rebuild the index when it is missing, damaged or of another schema version; whether it did."""
+    if not search_index.needs_rebuild():
+        return False
+    log.warning("search index missing, damaged or outdated: rebuilding from the archive")
+    rebuild(catalogue, search_index)
+    return True

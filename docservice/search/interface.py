@@ -8,7 +8,7 @@ from typing import Protocol
 
 from docservice.search.query import ParsedQuery
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: text prepared by docservice.text, no stored text
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,6 @@ class SearchRequest:
 class Hit:
     id: int
     score: float
-    snippet: str
 
 
 @dataclass(frozen=True)
@@ -79,5 +78,9 @@ class SearchIndex(Protocol):
         ...
 
     def needs_rebuild(self) -> bool:
-        """Whether the index is missing or was built with another schema version."""
+        """Whether the index is missing, will not open, or was built with another schema version."""
+        ...
+
+    def ids(self) -> set[int]:
+        """Every record id in the index (for consistency checks)."""
         ...

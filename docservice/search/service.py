@@ -8,6 +8,7 @@ from typing import Any
 from docservice.db import Catalogue
 from docservice.db.models import Organization, Record
 from docservice.search.interface import SearchIndex, SearchRequest, Visibility
+from docservice.search.snippets import make_snippet
 from docservice.security import policy
 
 
@@ -26,6 +27,10 @@ def _hit(record: Record, score: float, snippet: str) -> dict[str, Any]:
         "date": record.date, "organization": {"id": record.organization.id, "name": record.organization.name},
         "score": round(score, 4), "snippet": snippet,
     }
+
+
+def _searched_text(record: Record) -> str:
+    return f"{record.title}\n{record.text}"
 
 
 def _facets(raw: dict[str, dict[str, int]], org_names: dict[int, str]) -> dict[str, list[dict[str, Any]]]:
@@ -62,5 +67,6 @@ def search_records(
             policy.visible_organizations(principal).where(Organization.id.in_(org_ids))
             .with_only_columns(Organization.id, Organization.name)
         ).all())
-        hits = [_hit(records[h.id], h.score, h.snippet) for h in result.hits if h.id in records]
+        hits = [_hit(records[h.id], h.score, make_snippet(_searched_text(records[h.id]), request.query))
+                for h in result.hits if h.id in records]
     return SearchPage(result.total, request.page, request.per_page, hits, _facets(result.facets, names))

@@ -1,23 +1,29 @@
 """The Whoosh backend (whoosh-reloaded); the one module that imports whoosh.
 
 Two text fields carry every record's title and text: ``exact`` (lower case, one tone placement) and
-``folded`` (no marks, đ→d). A word typed with diacritics matches both, the exact form boosted so it
-ranks first; a word typed without them matches the folded field. Scope and clearance are a filter
-query applied by the searcher itself, so hits, totals, facet counts and snippets all come from
-visible records only.
+``folded`` (no marks, đ→d), both prepared by ``docservice.text`` before Whoosh splits them into words.
+A word typed with diacritics matches both, the exact form boosted so it ranks first; a word typed
+without them matches the folded field. Scope and clearance are a filter query applied by the searcher
+itself, so hits, totals and facet counts come from visible records only. Snippets are made by the
+search service from the catalogue's text (the index stores no text). A searcher is kept per thread
+and refreshed only when the index changed.
 """
 
 from __future__ import annotations
 
-import html
+import gc
+import logging
 import shutil
+import threading
+import traceback
+import warnings
 from pathlib import Path
 from typing import Any
 
-from whoosh import highlight, index, sorting
-from whoosh.analysis import Filter, RegexTokenizer
-from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-from whoosh.index import LockError
+from whoosh import index, sorting
+from whoosh.analysis import RegexTokenizer
+from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.index import EmptyIndexError, LockError
 from whoosh.query import And, AndNot, Every, NumericRange, Or, Phrase, Query, Term
 
 from docservice.errors import ServiceUnavailable
@@ -30,38 +36,20 @@ from docservice.search.interface import (
     Visibility,
 )
 from docservice.search.query import ParsedQuery
-from docservice.text import fold_word, has_marks, normalize, normalize_word
+from docservice.text import exact_text, fold_word, folded_text, has_marks, normalize_word
 
+log = logging.getLogger(__name__)
 EXACT_BOOST = 3.0
 NUMBER_BOOST = 10.0
 VERSION_FILE = "schema_version"
-
-
-class _ExactFilter(Filter):
-    def __call__(self, tokens: Any) -> Any:
-        for token in tokens:
-            token.text = normalize_word(token.text)
-            yield token
-
-
-class _FoldFilter(Filter):
-    def __call__(self, tokens: Any) -> Any:
-        for token in tokens:
-            token.text = fold_word(token.text)
-            yield token
-
-
-def _analyzer(word_filter: Filter) -> Any:
-    return RegexTokenizer(r"\w+") | word_filter
 
 
 def schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
         number_key=ID,
-        exact=TEXT(analyzer=_analyzer(_ExactFilter()), phrase=True),
-        folded=TEXT(analyzer=_analyzer(_FoldFilter()), phrase=True),
-        content=STORED,
+        exact=TEXT(analyzer=RegexTokenizer(r"\w+"), phrase=True),
+        folded=TEXT(analyzer=RegexTokenizer(r"\w+"), phrase=True),
         doc_type=ID(sortable=True),
         year=ID(sortable=True),
         date=NUMERIC(int, bits=32, sortable=True),
@@ -70,18 +58,6 @@ def schema() -> Schema:
         confidentiality=NUMERIC(int, bits=32),
         superseded=BOOLEAN,
     )
-
-
-class _MarkFormatter(highlight.Formatter):
-    """Matches in ``<mark>``, every other character HTML-escaped."""
-
-    between = " … "
-
-    def _text(self, text: str) -> str:
-        return html.escape(text, quote=False)
-
-    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
-        return f"<mark>{html.escape(highlight.get_text(text, token, replace), quote=False)}</mark>"
 
 
 def _word_query(word: str) -> Query:
@@ -140,10 +116,10 @@ def filter_query(request: SearchRequest, visibility: Visibility) -> Query:
 
 
 def _document(record: IndexedRecord) -> dict[str, Any]:
-    content = normalize(f"{record.title}\n{record.text}")
+    content = f"{record.title}\n{record.text}"
     return {
-        "id": str(record.id), "number_key": record.number_key or "", "exact": content,
-        "folded": content, "content": content, "doc_type": record.doc_type,
+        "id": str(record.id), "number_key": record.number_key or "", "exact": exact_text(content),
+        "folded": folded_text(content), "doc_type": record.doc_type,
         "year": str(record.date.year), "date": int(record.date.strftime("%Y%m%d")),
         "organization": str(record.organization_id),
         "ancestors": " ".join(str(a) for a in record.organization_ancestors),
@@ -151,16 +127,40 @@ def _document(record: IndexedRecord) -> dict[str, Any]:
     }
 
 
+def _release_leaked_files(exc: BaseException) -> None:
+    """Whoosh leaves the file it failed to parse open in a frame of the traceback: close it now."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        traceback.clear_frames(exc.__traceback__)
+        exc.__traceback__ = None
+        gc.collect()
+
+
 class WhooshIndex:
     """A Whoosh index in ``directory`` (created on first use)."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
+        self._local = threading.local()
+        self._generation = 0  # bumped by clear(): searchers of an emptied index are not refreshed
+
+    def _open_existing(self) -> Any:
+        """The index, ``None`` if there is none yet; ``OSError`` if it is there but will not open."""
+        try:
+            return index.open_dir(str(self.directory))
+        except (EmptyIndexError, FileNotFoundError):
+            return None
+        except Exception as exc:
+            message = f"{type(exc).__name__}: {exc}"
+            _release_leaked_files(exc)
+        raise OSError(f"chỉ mục Whoosh trong {self.directory.name} không mở được ({message})")
 
     def _open(self) -> Any:
-        if not index.exists_in(str(self.directory)):
+        found = self._open_existing()
+        if found is None:
             self.clear()
-        return index.open_dir(str(self.directory))
+            found = self._open_existing()
+        return found
 
     def _writer(self) -> Any:
         try:
@@ -190,35 +190,45 @@ class WhooshIndex:
                 if child.name != "README.md":
                     shutil.rmtree(child) if child.is_dir() else child.unlink()
         self.directory.mkdir(parents=True, exist_ok=True)
+        self._generation += 1
         index.create_in(str(self.directory), schema())
         (self.directory / VERSION_FILE).write_text(SCHEMA_VERSION, encoding="ascii")
 
     def needs_rebuild(self) -> bool:
         marker = self.directory / VERSION_FILE
-        if not index.exists_in(str(self.directory)) or not marker.exists():
+        if not marker.exists() or marker.read_text(encoding="ascii").strip() != SCHEMA_VERSION:
             return True
-        return marker.read_text(encoding="ascii").strip() != SCHEMA_VERSION
+        try:
+            found = self._open_existing()
+            return found is None or found.doc_count() < 0
+        except Exception:  # a damaged index (a torn file, a lost segment) is rebuilt, not shown
+            log.exception("search index in %s does not open", self.directory)
+            return True
+
+    def ids(self) -> set[int]:
+        with self._open().searcher() as searcher:
+            return {int(fields["id"]) for fields in searcher.all_stored_fields()}
+
+    def _searcher(self) -> Any:
+        """This thread's searcher, refreshed when the index has changed since it was opened."""
+        local = self._local
+        current = getattr(local, "searcher", None)
+        if current is None or local.generation != self._generation or not current.up_to_date():
+            # not Searcher.refresh(): it reuses segment readers and misses deletions in a kept segment
+            if current is not None:
+                current.close()
+            local.searcher, local.generation = self._open().searcher(), self._generation
+        return local.searcher
 
     def search(self, request: SearchRequest, visibility: Visibility) -> SearchResult:
-        ix = self._open()
         facets = {"doc_type": sorting.FieldFacet("doc_type"), "year": sorting.FieldFacet("year"),
                   "organization": sorting.FieldFacet("organization")}
         sort = {"sortedby": "date", "reverse": True} if request.sort == "date" else {}
-        with ix.searcher() as searcher:
-            results = searcher.search_page(
-                text_query(request.query), request.page, pagelen=request.per_page,
-                filter=filter_query(request, visibility), groupedby=facets, terms=True, **sort,
-            )
-            results.results.formatter = _MarkFormatter()
-            results.results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
-            hits = [Hit(int(hit["id"]), float(hit.score or 0.0), self._snippet(hit)) for hit in results]
-            counts = {name: {str(k): len(v) for k, v in results.results.groups(name).items()}
-                      for name in facets}
-            return SearchResult(total=results.total, hits=hits, facets=counts)
-
-    @staticmethod
-    def _snippet(hit: Any) -> str:
-        content = hit["content"]
-        marked = hit.highlights("folded", text=content, top=2) or hit.highlights("exact", text=content, top=2)
-        return marked or html.escape(content[:240], quote=False)
-
+        searcher = self._searcher()
+        results = searcher.search_page(
+            text_query(request.query), request.page, pagelen=request.per_page,
+            filter=filter_query(request, visibility), groupedby=facets, **sort,
+        )
+        hits = [Hit(int(hit["id"]), float(hit.score or 0.0)) for hit in results]
+        counts = {name: {str(k): len(v) for k, v in results.results.groups(name).items()} for name in facets}
+        return SearchResult(total=results.total, hits=hits, facets=counts)

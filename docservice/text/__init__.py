@@ -1,8 +1,11 @@
 """Vietnamese text: normalisation, tone placement, folding, document numbers and dates."""
 
 from docservice.text.vietnamese import (
+    exact_text,
     fold,
+    fold_same_length,
     fold_word,
+    folded_text,
     has_marks,
     normalize,
     normalize_word,
@@ -11,4 +14,5 @@ from docservice.text.vietnamese import (
     tokens,
 )
 
-__all__ = ["fold", "fold_word", "has_marks", "normalize", "normalize_word", "number_key", "number_parts", "tokens"]
+__all__ = ["exact_text", "fold", "fold_same_length", "fold_word", "folded_text", "has_marks", "normalize",
+           "normalize_word", "number_key", "number_parts", "tokens"]

@@ -17,7 +17,6 @@ import time
 
 import pytest
 from sqlalchemy import func, select
-from whoosh import index as whoosh_index
 
 from docservice.db.models import ImportItem, Job, Organization, OutboxEntry, Record
 from docservice.services import Services
@@ -46,9 +45,7 @@ def _state(services: Services) -> dict:
         items = [(path, sha, outcome, reason, by_id.get(record)) for path, sha, outcome, reason, record in items]
         pending = session.scalar(select(func.count(OutboxEntry.id)).where(OutboxEntry.processed_at.is_(None)))
     assert len(catalogue) == len(records), "two records hold the same file"
-    with whoosh_index.open_dir(str(services.settings.search_dir)).searcher() as searcher:
-        indexed = [fields["id"] for fields in searcher.all_stored_fields()]
-    assert len(indexed) == len(set(indexed)), "a record is indexed twice"
+    indexed = services.search_index.ids()
     return {"records": catalogue, "files": sorted(services.blobs.digests()), "items": items,
             "index": sorted(by_id.get(int(i), f"unknown record {i}") for i in indexed), "pending": pending}
 

@@ -31,7 +31,8 @@ def _services():
 def test_init_creates_everything_and_demo_is_idempotent(cli_env):
     first = _run("init", "--demo")
     assert first.exit_code == 0 and "quantri" in first.output and "AnPhu2026demo" in first.output
-    assert (cli_env / "archive" / "catalogue.sqlite3").exists() and (cli_env / "search" / "schema_version").exists()
+    assert (cli_env / "archive" / "catalogue.sqlite3").exists()
+    assert (cli_env / "search" / "current" / "schema_version").exists()
     assert _run("init", "--demo").exit_code == 0
     with _services().catalogue.reader() as session:
         assert len(session.scalars(select(User)).all()) == 6
@@ -82,6 +83,6 @@ def test_audit_verify_finds_a_tampered_event(cli_env):
 def test_reindex_if_needed_and_forced(cli_env):
     _run("init")
     assert "không cần" in _run("reindex", "--if-needed").output
-    (cli_env / "search" / "schema_version").write_text("0")
+    (cli_env / "search" / "current" / "schema_version").write_text("0")
     assert "Đã lập chỉ mục 0 hồ sơ" in _run("reindex", "--if-needed").output
     assert _run("reindex").exit_code == 0

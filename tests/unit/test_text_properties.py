@@ -5,7 +5,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from docservice.text import fold, fold_word, normalize, normalize_word, number_key
+from docservice.text import exact_text, fold, fold_word, folded_text, normalize, normalize_word, number_key, tokens
 
 VIETNAMESE = "aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
 words = st.text(alphabet=VIETNAMESE + VIETNAMESE.upper(), min_size=1, max_size=12)
@@ -41,3 +41,20 @@ def test_number_key_survives_every_way_of_writing_a_number(seq, kind, issuer, da
     written = f"{prefix}{seq:02d}" if pad else f"{prefix}{seq}"
     assert number_key(f"{written}{dash}{kind}{slash}{issuer}") == canonical
     assert number_key(f"{written}{kind}{issuer}") == canonical  # joined at a line end by pdftotext
+
+
+texts = st.lists(st.one_of(words, st.from_regex(r"0{0,3}[0-9]{1,4}", fullmatch=True),
+                           st.sampled_from(["Hoà", "THUỶ", "khoẻ", "quý", "Uỷ", "hoàn", "Đảng", "uỳ"])),
+                 min_size=1, max_size=20)
+separators = st.sampled_from([" ", ", ", "\n", "-", "/", " – ", ". "])
+
+
+@given(texts, separators, st.booleans())
+def test_whole_text_forms_give_the_same_words_as_the_word_functions(parts, separator, decomposed):
+    text = separator.join(parts)
+    if decomposed:
+        text = unicodedata.normalize("NFD", text)
+    expected_exact = [normalize_word(w) for w, _, _ in tokens(normalize(text))]
+    expected_folded = [fold_word(w) for w, _, _ in tokens(normalize(text))]
+    assert [w for w, _, _ in tokens(exact_text(text))] == expected_exact
+    assert [w for w, _, _ in tokens(folded_text(text))] == expected_folded
