@@ -107,12 +107,25 @@ def blank_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
     admin.dispose()
 
 
-@pytest.fixture
-def settings(tmp_path: Path, database_url: str | None) -> Settings:
+def make_settings(tmp_path: Path, database_url: str | None, **extra: object) -> Settings:
     return Settings(
         archive_dir=tmp_path / "archive", search_dir=tmp_path / "search", templates_dir=TEMPLATES,
-        database_url=database_url, secret_key="test-secret-key", test_database_url=None,
+        database_url=database_url, secret_key="test-secret-key", test_database_url=None, **extra,
     )
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str | None) -> Settings:
+    return make_settings(tmp_path, database_url)
+
+
+SEARCH_BACKENDS = ["whoosh", "tantivy"]
+
+
+@pytest.fixture(params=SEARCH_BACKENDS)
+def settings_each_backend(request: pytest.FixtureRequest, tmp_path: Path, database_url: str | None) -> Settings:
+    """Settings with each search backend in turn (a module overrides ``settings`` with this)."""
+    return make_settings(tmp_path, database_url, search_backend=request.param)
 
 
 class BufferedClient(FlaskClient):

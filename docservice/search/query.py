@@ -18,7 +18,7 @@ MAX_TERMS = 32
 _LETTERS = r"[A-Za-zĐđ]{1,8}"
 # Separated by "-" and "/" (any case), or by spaces when the symbol is in capitals.
 _NUMBER = re.compile(
-    rf"(?:\bsố\s*:?\s*)?\b(\d{{1,6}})(?:\s*[-–]\s*|\s*)({_LETTERS}(?:\s*/\s*{_LETTERS})+)\b"
+    rf"(?:\bsố\s*:?\s*)?\b(\d{{1,6}})(?:\s*[-–/]\s*|\s*)({_LETTERS}(?:\s*[/-]\s*{_LETTERS})+)\b"
     rf"|(?:\bsố\s*:?\s*)?\b(\d{{1,6}})\s+([A-ZĐ]{{1,8}}(?:\s+[A-ZĐ]{{1,8}})+)\b",
     re.IGNORECASE,
 )
