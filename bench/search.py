@@ -229,7 +229,8 @@ def _engines(names: list[str], work: Path, postgres: str | None) -> list[Engine]
         elif name == "postgres" and postgres:
             from docservice.search.postgres_index import PostgresIndex
 
-            engine = Backend("postgres (docservice)", lambda _d: PostgresIndex(postgres, fresh=True), work / "pg")
+            engine = Backend("postgres (docservice)", lambda _d: PostgresIndex(postgres), work / "pg")
+            engine.backend.clear()
             engine.size = lambda backend=engine.backend: backend.size_bytes()  # type: ignore[method-assign]
             made.append(engine)
     return made

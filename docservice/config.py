@@ -15,10 +15,10 @@ import tempfile
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-SEARCH_BACKENDS = ("whoosh", "tantivy")
+SEARCH_BACKENDS = ("whoosh", "tantivy", "postgres")
 
 
 class Settings(BaseSettings):
@@ -37,8 +37,9 @@ class Settings(BaseSettings):
         "e.g. postgresql+psycopg://postgres@127.0.0.1:5432/docservice",
     )
     search_backend: str = Field(
-        "whoosh", description="search engine: `whoosh` or `tantivy` (much faster beyond a few thousand records; "
-        "see Search)")
+        "whoosh", description="search engine: `whoosh` (pure Python; slow beyond a few thousand records), "
+        "`tantivy` (fast at any size) or `postgres` (a table in the PostgreSQL catalogue, no index files); "
+        "see Search")
     templates_dir: Path = Field(Path("./templates_docx"), description="the standard .docx templates")
     trust_roots: Path | None = Field(
         None, description="folder of CA certificates (PEM/DER) trusted for PDF signatures"
@@ -94,6 +95,12 @@ class Settings(BaseSettings):
         if value not in SEARCH_BACKENDS:
             raise ValueError(f"unknown search backend {value!r}; known: {', '.join(SEARCH_BACKENDS)}")
         return value
+
+    @model_validator(mode="after")
+    def _postgres_search_needs_postgres(self) -> Settings:
+        if self.search_backend == "postgres" and not (self.database_url or "").startswith("postgresql"):
+            raise ValueError("DOCSERVICE_SEARCH_BACKEND=postgres needs a PostgreSQL DOCSERVICE_DATABASE_URL")
+        return self
 
     @field_validator("archive_dir", "search_dir", "templates_dir", "trust_roots", "import_root", "rule_overrides",
                      "converter_socket")

@@ -24,8 +24,13 @@ def _converter(settings: Settings) -> PdfConverter:
     return LibreOfficeConverter(soffice=settings.soffice, timeout=settings.convert_timeout)
 
 
-def search_backend(settings: Settings) -> IndexHome:
-    """The configured search engine, over the current generation of ``settings.search_dir``."""
+def search_backend(settings: Settings, catalogue: Catalogue) -> SearchIndex:
+    """The configured search engine: tantivy or Whoosh over the current generation of
+    ``settings.search_dir``, or a table of the PostgreSQL catalogue."""
+    if settings.search_backend == "postgres":  # Settings checked that the catalogue is PostgreSQL
+        from docservice.search.postgres_index import PostgresIndex
+
+        return PostgresIndex(catalogue.engine)
     if settings.search_backend == "tantivy":
         from docservice.search.tantivy_index import TantivyIndex
 
@@ -57,7 +62,7 @@ class Services:
             blobs=blobs,
             templates=TemplateCatalogue(settings.templates_dir, uploaded=CatalogueTemplates(catalogue, blobs)),
             converter=_converter(settings),
-            search_index=search_backend(settings),
+            search_index=search_backend(settings, catalogue),
             rules=RuleBook.load(settings.rule_overrides),
         )
 

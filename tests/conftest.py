@@ -91,6 +91,19 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     admin.dispose()
 
 
+@pytest.fixture
+def pg_database_url() -> Iterator[str]:
+    """A fresh empty PostgreSQL database (for tests marked ``postgres``)."""
+    name = f"docservice_p_{uuid.uuid4().hex[:12]}"
+    admin = _admin_engine()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(_pg_admin_url()).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def blank_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """An empty database (no schema) on SQLite or PostgreSQL, for migration tests."""
@@ -119,10 +132,24 @@ def settings(tmp_path: Path, database_url: str | None) -> Settings:
     return make_settings(tmp_path, database_url)
 
 
-SEARCH_BACKENDS = ["whoosh", "tantivy"]
+SEARCH_BACKENDS = ["whoosh", "tantivy", "postgres"]
 
 
-@pytest.fixture(params=SEARCH_BACKENDS)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The PostgreSQL search backend exists only over a PostgreSQL catalogue: the combination with
+    SQLite is not a test (deselected, not skipped)."""
+    keep, drop = [], []
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        (drop if params.get("settings_each_backend") == "postgres" and params.get("database_url") == "sqlite"
+         else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+@pytest.fixture(params=[pytest.param(b, marks=pytest.mark.postgres) if b == "postgres" else b
+                        for b in SEARCH_BACKENDS])
 def settings_each_backend(request: pytest.FixtureRequest, tmp_path: Path, database_url: str | None) -> Settings:
     """Settings with each search backend in turn (a module overrides ``settings`` with this)."""
     return make_settings(tmp_path, database_url, search_backend=request.param)

@@ -129,12 +129,16 @@ def rebuild(catalogue: Catalogue, search_index: SearchIndex, *,
     else:
         directory, target = None, search_index
     try:
-        target.clear()
-        total = 0
-        for records in _all_records(catalogue, batch):
-            target.upsert(records)
-            total += len(records)
-            progress(len(records))
+        replace_all = getattr(target, "replace_all", None)
+        if replace_all is not None:  # an engine that swaps everything in one transaction (PostgreSQL)
+            total = replace_all(_all_records(catalogue, batch), progress)
+        else:
+            target.clear()
+            total = 0
+            for records in _all_records(catalogue, batch):
+                target.upsert(records)
+                total += len(records)
+                progress(len(records))
     except BaseException:
         if directory is not None:
             search_index.abandon(directory)

@@ -263,14 +263,19 @@ class TantivyIndex:
         query = Query.boolean_query([(Occur.Must, text_query(request.query)),
                                      (Occur.Must, filter_query(request, visibility))])
         offset = (request.page - 1) * request.per_page
-        if request.sort == "date":
-            found = searcher.search(query, limit=request.per_page, offset=offset, count=True, order_by_field="date",
-                                    order=Order.Desc)
-        else:
-            found = searcher.search(query, limit=request.per_page, offset=offset, count=True)
-        hits = [Hit(int(searcher.doc(address)["id"][0]), float(score) if request.sort != "date" else 0.0)
-                for score, address in found.hits]
-        aggregated = searcher.aggregate(query, _FACETS) if found.count else {}
+        # One pass for the facets, whose type counts also give the total (every record has one type);
+        # the top hits are collected without counting, so the engine may skip what cannot rank.
+        aggregated = searcher.aggregate(query, _FACETS)
         facets = {name: {_bucket_key(bucket["key"]): int(bucket["doc_count"])
                          for bucket in aggregated.get(name, {}).get("buckets", [])} for name in _FACETS}
-        return SearchResult(total=int(found.count or 0), hits=hits, facets=facets)
+        total = sum(facets["doc_type"].values())
+        if not total or offset >= total:
+            return SearchResult(total=total, hits=[], facets=facets)
+        if request.sort == "date":
+            found = searcher.search(query, limit=request.per_page, offset=offset, count=False, order_by_field="date",
+                                    order=Order.Desc)
+        else:
+            found = searcher.search(query, limit=request.per_page, offset=offset, count=False)
+        hits = [Hit(int(searcher.doc(address)["id"][0]), float(score) if request.sort != "date" else 0.0)
+                for score, address in found.hits]
+        return SearchResult(total=total, hits=hits, facets=facets)

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from docservice.search.interface import IndexedRecord, SearchRequest, Visibility
+from docservice.search.postgres_index import PostgresIndex
 from docservice.search.query import parse_query
 from docservice.search.tantivy_index import TantivyIndex
 from docservice.search.whoosh_index import WhooshIndex
@@ -38,11 +39,17 @@ CORPUS = [
 ]
 
 
-@pytest.fixture(params=["whoosh", "tantivy"])
+@pytest.fixture(params=["whoosh", "tantivy", pytest.param("postgres", marks=pytest.mark.postgres)])
 def index(request, tmp_path):
+    if request.param == "postgres":
+        backend = PostgresIndex(request.getfixturevalue("pg_database_url"))
+        backend.upsert(CORPUS)
+        yield backend
+        backend.engine.dispose()
+        return
     backend = BACKENDS[request.param](tmp_path / "search")
     backend.upsert(CORPUS)
-    return backend
+    yield backend
 
 
 def _ids(index, q, visibility=ALL, **filters):
@@ -129,10 +136,27 @@ def test_upsert_replaces_and_delete_removes(index):
     assert _ids(index, "hoàn toàn") == []
 
 
+def _set_version(index, version):
+    if isinstance(index, PostgresIndex):
+        from sqlalchemy import text
+
+        with index.engine.begin() as conn:
+            conn.execute(text("UPDATE docservice_search.meta SET version = :v"), {"v": version})
+    else:
+        (index.directory / "schema_version").write_text(version)
+
+
 def test_clear_and_schema_version(index, tmp_path):
     assert not index.needs_rebuild()
-    (index.directory / "schema_version").write_text("0")
+    _set_version(index, "0")
     assert index.needs_rebuild()
     index.clear()
     assert not index.needs_rebuild() and _ids(index, "") == []
-    assert type(index)(tmp_path / "missing").needs_rebuild()
+    if not isinstance(index, PostgresIndex):
+        assert type(index)(tmp_path / "missing").needs_rebuild()
+
+
+def test_ids_are_every_indexed_record(index):
+    assert index.ids() == {r.id for r in CORPUS}
+    index.delete([1, 2])
+    assert index.ids() == {r.id for r in CORPUS} - {1, 2}
