@@ -160,3 +160,10 @@ def test_ids_are_every_indexed_record(index):
     assert index.ids() == {r.id for r in CORPUS}
     index.delete([1, 2])
     assert index.ids() == {r.id for r in CORPUS} - {1, 2}
+
+
+def test_single_letters_and_numbers_are_words(index):
+    index.upsert([_record(8, "Quy định thi hành", "Theo Điều 5, ý kiến của chi bộ ở cơ sở là cần thiết; a và i.")])
+    for q in ("ý", "ở", "Điều 5", "dieu 5", "a", "i"):
+        assert 8 in _ids(index, q), q
+    assert 8 not in _ids(index, "Điều 6")
