@@ -1,10 +1,12 @@
 """The judged relevance set (tests/relevance.py) on each search backend: top-3 rate, MRR, nDCG@10 and
 the queries whose first relevant record is not first.
-Run: ``.venv/bin/python bench/relevance.py``. Results are measurements, not tests.
+Run: ``.venv/bin/python bench/relevance.py [--postgres URL-of-an-empty-database]``. Results are
+measurements, not tests.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 from pathlib import Path
@@ -20,11 +22,15 @@ from tests.integration.test_relevance import evaluate  # noqa: E402
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--postgres", help="an empty PostgreSQL database for the postgres backend")
+    args = parser.parse_args()
     print(f"{'backend':<10} {'queries':>7} {'top-3':>7} {'MRR':>6} {'nDCG@10':>8}  not first")
-    for backend in ("whoosh", "tantivy"):
+    for backend in ("whoosh", "tantivy", "postgres") if args.postgres else ("whoosh", "tantivy"):
         with tempfile.TemporaryDirectory() as tmp:
             services = Services.build(Settings(archive_dir=Path(tmp) / "a", search_dir=Path(tmp) / "s",
                                                templates_dir=ROOT / "templates_docx", search_backend=backend,
+                                               database_url=args.postgres if backend == "postgres" else None,
                                                test_database_url=None))
             initialise(services, demo=False)
             with services.catalogue.session() as session:
