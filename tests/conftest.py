@@ -8,6 +8,7 @@ import tempfile
 import threading
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -46,6 +47,21 @@ def _admin_engine():
     return create_engine(_pg_admin_url(), isolation_level="AUTOCOMMIT")
 
 
+@contextmanager
+def pg_database(prefix: str, template: str | None = None) -> Iterator[str]:
+    """A new PostgreSQL database (empty, or a copy of ``template``), dropped afterwards; its URL."""
+    name = f"docservice_{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = _admin_engine()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
+    try:
+        yield make_url(_pg_admin_url()).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.fixture(scope="session")
 def pg_template() -> Iterator[str]:
     """A migrated PostgreSQL database that each test copies (CREATE DATABASE … TEMPLATE)."""
@@ -80,28 +96,15 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         shutil.copy(request.getfixturevalue("sqlite_template"), archive / "catalogue.sqlite3")
         yield None
         return
-    template = request.getfixturevalue("pg_template")
-    name = f"docservice_t_{uuid.uuid4().hex[:12]}"
-    admin = _admin_engine()
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    yield make_url(_pg_admin_url()).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with pg_database("t", request.getfixturevalue("pg_template")) as url:
+        yield url
 
 
 @pytest.fixture
 def pg_database_url() -> Iterator[str]:
     """A fresh empty PostgreSQL database (for tests marked ``postgres``)."""
-    name = f"docservice_p_{uuid.uuid4().hex[:12]}"
-    admin = _admin_engine()
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(_pg_admin_url()).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with pg_database("p") as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -110,14 +113,8 @@ def blank_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'blank.sqlite3'}"
         return
-    name = f"docservice_b_{uuid.uuid4().hex[:12]}"
-    admin = _admin_engine()
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(_pg_admin_url()).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with pg_database("b") as url:
+        yield url
 
 
 def make_settings(tmp_path: Path, database_url: str | None, **extra: object) -> Settings:

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 
 from docservice.db.models import ImportItem, Job, Organization, OutboxEntry, Record
 from docservice.services import Services
+from tests.conftest import pg_database
 from tests.historical import data_root, kill_when, start_import, write_folder
 
 pytestmark = pytest.mark.slow
@@ -64,22 +65,8 @@ def second_database(request, database_url):
     if database_url is None:
         yield None
         return
-    import uuid
-
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    from tests.conftest import _pg_admin_url
-
-    template = request.getfixturevalue("pg_template")
-    name = f"docservice_drill_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(_pg_admin_url(), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    yield make_url(database_url).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with pg_database("drill", request.getfixturevalue("pg_template")) as url:
+        yield url
 
 
 def test_an_import_killed_at_random_points_ends_equal_to_an_uninterrupted_one(

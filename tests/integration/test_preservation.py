@@ -2,6 +2,7 @@
 
 import datetime as dt
 import os
+from contextlib import nullcontext
 
 import pytest
 from sqlalchemy import select
@@ -12,7 +13,7 @@ from docservice.db.models import AuditEvent, FixityRun, OutboxEntry, Record
 from docservice.errors import Conflict
 from docservice.search.indexer import drain_once
 from docservice.services import Services
-from tests.conftest import run_cli
+from tests.conftest import pg_database, run_cli
 from tests.historical import write_folder
 
 
@@ -82,12 +83,12 @@ def test_a_backup_taken_while_running_restores_on_an_empty_root_with_the_same_re
     assert "8 tệp" in made.output
     assert run_cli("backup", out).exit_code == 1  # never over an earlier backup
 
-    target_url = _fresh_database(database_url, request_name="restore")
-    for name, value in {"ARCHIVE_DIR": tmp_path / "moi" / "archive", "SEARCH_DIR": tmp_path / "moi" / "search"}.items():
-        monkeypatch.setenv(f"DOCSERVICE_{name}", str(value))
-    if target_url:
-        monkeypatch.setenv("DOCSERVICE_DATABASE_URL", target_url)
-    try:
+    with _fresh_database(database_url, "restore") as target_url:
+        for name, value in {"ARCHIVE_DIR": tmp_path / "moi" / "archive",
+                            "SEARCH_DIR": tmp_path / "moi" / "search"}.items():
+            monkeypatch.setenv(f"DOCSERVICE_{name}", str(value))
+        if target_url:
+            monkeypatch.setenv("DOCSERVICE_DATABASE_URL", target_url)
         restored = run_cli("restore", out)
         assert restored.exit_code == 0, restored.output
         assert "Đã khôi phục 8 tệp" in restored.output
@@ -98,8 +99,6 @@ def test_a_backup_taken_while_running_restores_on_an_empty_root_with_the_same_re
             assert run_cli("restore", out).exit_code == 1  # only into an empty root
         finally:
             fresh.catalogue.dispose()
-    finally:
-        _drop_database(target_url)
 
 
 def test_a_damaged_backup_is_refused_and_the_empty_root_stays_empty(cli_world, tmp_path, monkeypatch, database_url):
@@ -109,12 +108,11 @@ def test_a_damaged_backup_is_refused_and_the_empty_root_stays_empty(cli_world, t
     assert run_cli("backup", out).exit_code == 0
     damaged = next(p for p in (out / "files").rglob("*") if p.is_file())
     _flip(damaged)
-    target_url = _fresh_database(database_url, request_name="damaged")
-    monkeypatch.setenv("DOCSERVICE_ARCHIVE_DIR", str(tmp_path / "moi" / "archive"))
-    monkeypatch.setenv("DOCSERVICE_SEARCH_DIR", str(tmp_path / "moi" / "search"))
-    if target_url:
-        monkeypatch.setenv("DOCSERVICE_DATABASE_URL", target_url)
-    try:
+    with _fresh_database(database_url, "damaged") as target_url:
+        monkeypatch.setenv("DOCSERVICE_ARCHIVE_DIR", str(tmp_path / "moi" / "archive"))
+        monkeypatch.setenv("DOCSERVICE_SEARCH_DIR", str(tmp_path / "moi" / "search"))
+        if target_url:
+            monkeypatch.setenv("DOCSERVICE_DATABASE_URL", target_url)
         refused = run_cli("restore", out)
         assert refused.exit_code == 1 and "sai mã băm" in refused.output and damaged.name in refused.output
         assert not list((tmp_path / "moi" / "archive").rglob("catalogue.sqlite3"))
@@ -123,41 +121,11 @@ def test_a_damaged_backup_is_refused_and_the_empty_root_stays_empty(cli_world, t
             assert list(fresh.blobs.digests()) == []
         finally:
             fresh.catalogue.dispose()
-    finally:
-        _drop_database(target_url)
 
 
 def _fresh_database(database_url, request_name):
-    """An empty PostgreSQL database beside the test's one (None on SQLite)."""
-    if not database_url:
-        return None
-    import uuid
-
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    from tests.conftest import _pg_admin_url
-
-    name = f"docservice_{request_name}_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(_pg_admin_url(), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(database_url).set(database=name).render_as_string(hide_password=False)
-
-
-def _drop_database(url):
-    if not url:
-        return
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    from tests.conftest import _pg_admin_url
-
-    admin = create_engine(_pg_admin_url(), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
-    admin.dispose()
+    """An empty PostgreSQL database beside the test's one (nothing on SQLite)."""
+    return pg_database(request_name) if database_url else nullcontext()
 
 
 # --- retention, legal hold, disposal ---

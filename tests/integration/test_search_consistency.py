@@ -167,46 +167,38 @@ def test_an_index_left_by_an_earlier_release_is_replaced_by_a_generation(tmp_pat
 @pytest.mark.postgres
 def test_the_postgres_backend_swaps_a_rebuild_in_one_transaction_and_reapplies_late_writes(
         tmp_path, pg_template, monkeypatch):
-    import uuid
-
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
     from docservice.search.postgres_index import PostgresIndex
-    from tests.conftest import _pg_admin_url
+    from tests.conftest import pg_database
 
-    name = f"docservice_s_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(_pg_admin_url(), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"'))
-    url = make_url(_pg_admin_url()).set(database=name).render_as_string(hide_password=False)
-    built = Services.build(Settings(archive_dir=tmp_path / "archive", search_dir=tmp_path / "search",
-                                    templates_dir=TEMPLATES, database_url=url, search_backend="postgres"))
-    try:
-        assert isinstance(built.search_index, PostgresIndex)
-        initialise(built, demo=False)
-        with built.catalogue.session() as session:
-            built.world = build_world(session)
-        first = _add(built, "Nghị quyết về khuyến học")
-        _drain(built)
-        import docservice.search.indexer as indexer
+    with pg_database("s", pg_template) as url:
+        built = Services.build(Settings(archive_dir=tmp_path / "archive", search_dir=tmp_path / "search",
+                                        templates_dir=TEMPLATES, database_url=url, search_backend="postgres"))
+        try:
+            _rebuild_swaps_and_reapplies(built, tmp_path, monkeypatch, PostgresIndex)
+        finally:
+            built.catalogue.dispose()
 
-        real, late, seen_during = indexer._all_records, [], []
 
-        def records_then_a_late_write(catalogue, batch):
-            yield from real(catalogue, batch)
-            seen_during.append(_found(built, "khuyen hoc"))  # another connection still sees the old rows
-            late.append(_add(built, "Kế hoạch chuyển đổi số"))
+def _rebuild_swaps_and_reapplies(built, tmp_path, monkeypatch, backend_type):
+    assert isinstance(built.search_index, backend_type)
+    initialise(built, demo=False)
+    with built.catalogue.session() as session:
+        built.world = build_world(session)
+    first = _add(built, "Nghị quyết về khuyến học")
+    _drain(built)
+    import docservice.search.indexer as indexer
 
-        monkeypatch.setattr(indexer, "_all_records", records_then_a_late_write)
-        assert rebuild(built.catalogue, built.search_index) == 1
-        monkeypatch.undo()
-        assert seen_during == [[first]]
-        _drain(built)
-        assert _found(built, "chuyen doi so") == late and built.search_index.ids() == _catalogue_ids(built)
-        assert not (tmp_path / "search" / CURRENT).exists()  # no index files at all
-    finally:
-        built.catalogue.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    real, late, seen_during = indexer._all_records, [], []
+
+    def records_then_a_late_write(catalogue, batch):
+        yield from real(catalogue, batch)
+        seen_during.append(_found(built, "khuyen hoc"))  # another connection still sees the old rows
+        late.append(_add(built, "Kế hoạch chuyển đổi số"))
+
+    monkeypatch.setattr(indexer, "_all_records", records_then_a_late_write)
+    assert rebuild(built.catalogue, built.search_index) == 1
+    monkeypatch.undo()
+    assert seen_during == [[first]]
+    _drain(built)
+    assert _found(built, "chuyen doi so") == late and built.search_index.ids() == _catalogue_ids(built)
+    assert not (tmp_path / "search" / CURRENT).exists()  # no index files at all
