@@ -17,6 +17,8 @@ from docservice.db.models import Clearance, Role
 from docservice.errors import DocserviceError
 from docservice.services import Services
 
+SYSTEM = "cli"  # the user name the command line writes into the audit trail
+
 
 def _services() -> Services:
     """The engines for one command; the database connections close when the command ends."""
@@ -196,6 +198,34 @@ def user() -> None:
     """Quản lý người dùng."""
 
 
+def _read_password(password_file: Path | None) -> str:
+    if password_file:
+        lines = password_file.read_text(encoding="utf-8").splitlines()
+        return lines[0] if lines else ""
+    return click.prompt("Mật khẩu", hide_input=True, confirmation_prompt=True)
+
+
+def _org_or_fail(session, org_code: str | None):
+    from docservice.registry.organizations import by_code, root
+
+    org = by_code(session, org_code) if org_code else root(session)
+    if org is None:
+        raise click.ClickException(
+            f"Không có tổ chức mã {org_code!r}." if org_code else "Chưa có tổ chức nào; chạy init trước.")
+    return org
+
+
+def _user_or_fail(session, name: str):
+    from sqlalchemy import select
+
+    from docservice.db.models import User
+
+    found = session.scalar(select(User).where(User.username == name))
+    if found is None:
+        raise click.ClickException(f"Không có người dùng {name!r}.")
+    return found
+
+
 @user.command("add")
 @click.argument("name")
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
@@ -207,29 +237,101 @@ def user() -> None:
 def user_add(name: str, role: str, org_code: str | None, clearance: str, password_file: Path | None,
              full_name: str | None) -> None:
     """Thêm người dùng NAME."""
-    from docservice.registry.organizations import by_code, root
     from docservice.registry.users import create_user
 
-    if password_file:
-        lines = password_file.read_text(encoding="utf-8").splitlines()
-        password = lines[0] if lines else ""
-    else:
-        password = click.prompt("Mật khẩu", hide_input=True, confirmation_prompt=True)
+    password = _read_password(password_file)
     services = _services()
     try:
         with services.catalogue.session() as session:
-            org = by_code(session, org_code) if org_code else root(session)
-            if org is None:
-                raise click.ClickException(
-                    f"Không có tổ chức mã {org_code!r}." if org_code else "Chưa có tổ chức nào; chạy init trước.")
+            org = _org_or_fail(session, org_code)
             create_user(session, username=name, password=password, role=Role(role), organization=org,
-                        clearance=Clearance[clearance], full_name=full_name)
+                        clearance=Clearance[clearance], full_name=full_name, by=SYSTEM)
     except DocserviceError as exc:
         _fail(exc)
     click.echo(f"Đã thêm người dùng {name} ({role}, {org.name}, mức xem {Clearance[clearance].label}).")
 
 
-SYSTEM = "cli"
+@user.command("list")
+def user_list() -> None:
+    """Liệt kê người dùng: vai trò, tổ chức, mức xem, trạng thái."""
+    from sqlalchemy import select
+
+    from docservice.db.models import User
+    from docservice.registry.users import is_locked
+
+    with _services().catalogue.reader() as session:
+        for row in session.scalars(select(User).order_by(User.username)):
+            state = "đã khóa" if not row.active else ("tạm khóa" if is_locked(row) else "hoạt động")
+            click.echo(f"{row.username:<16} {row.role.value:<10} {row.organization.code:<12} "
+                       f"{row.clearance.name:<10} {state}")
+
+
+@user.command("set")
+@click.argument("name")
+@click.option("--role", type=click.Choice([r.value for r in Role]))
+@click.option("--org", "org_code", help="Mã tổ chức mới.")
+@click.option("--clearance", type=click.Choice([c.name for c in Clearance]))
+@click.option("--full-name")
+@click.option("--active/--inactive", default=None, help="Mở hoặc khóa hẳn tài khoản (khóa thì thu hồi token).")
+def user_set(name: str, role: str | None, org_code: str | None, clearance: str | None, full_name: str | None,
+             active: bool | None) -> None:
+    """Đổi vai trò, tổ chức, mức xem, họ tên hoặc trạng thái của người dùng NAME."""
+    from docservice.registry.users import update_user
+
+    with _services().catalogue.session() as session:
+        target = _user_or_fail(session, name)
+        changes: dict = {}
+        if role:
+            changes["role"] = Role(role)
+        if org_code:
+            changes["organization"] = _org_or_fail(session, org_code)
+        if clearance:
+            changes["clearance"] = Clearance[clearance]
+        if full_name:
+            changes["full_name"] = full_name
+        if active is not None:
+            changes["active"] = active
+        changed = update_user(session, target, changes, by=SYSTEM)
+    click.echo(f"Đã cập nhật {name}: {', '.join(changed)}." if changed else "Không có gì thay đổi.")
+
+
+@user.command("password")
+@click.argument("name")
+@click.option("--password-file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def user_password(name: str, password_file: Path | None) -> None:
+    """Đặt lại mật khẩu của NAME (thu hồi mọi token, mở khóa)."""
+    from docservice.registry.users import set_password
+
+    password = _read_password(password_file)
+    try:
+        with _services().catalogue.session() as session:
+            set_password(session, _user_or_fail(session, name), password, by=SYSTEM)
+    except DocserviceError as exc:
+        _fail(exc)
+    click.echo(f"Đã đặt lại mật khẩu của {name}.")
+
+
+@user.command("unlock")
+@click.argument("name")
+def user_unlock(name: str) -> None:
+    """Mở khóa tài khoản NAME đang tạm khóa do sai mật khẩu nhiều lần."""
+    from docservice.registry.users import unlock
+
+    with _services().catalogue.session() as session:
+        unlock(session, _user_or_fail(session, name), by=SYSTEM)
+    click.echo(f"Đã mở khóa {name}.")
+
+
+@user.command("revoke-tokens")
+@click.argument("name")
+def user_revoke_tokens(name: str) -> None:
+    """Thu hồi mọi token API đang dùng của NAME."""
+    from docservice.registry.users import revoke_tokens
+
+    with _services().catalogue.session() as session:
+        count = revoke_tokens(session, _user_or_fail(session, name), by=SYSTEM)
+    click.echo(f"Đã thu hồi {count} token của {name}.")
+
 
 
 def _system_principal(services: Services):
@@ -502,6 +604,27 @@ def audit_verify() -> None:
         click.echo(f"Chuỗi nhật ký bị hỏng tại sự kiện số {broken}.", err=True)
         sys.exit(1)
     click.echo("Chuỗi nhật ký nguyên vẹn.")
+
+
+@audit.command("export")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Tệp CSV (mặc định: màn hình).")
+@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="Từ ngày (YYYY-MM-DD).")
+@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Đến hết ngày (YYYY-MM-DD).")
+@click.option("--user", "username", help="Chỉ sự kiện của người dùng này.")
+def audit_export(out: Path | None, date_from, date_to, username: str | None) -> None:
+    """Xuất nhật ký ra CSV (UTF-8 có BOM, mở được bằng Excel), kèm mã băm của từng sự kiện."""
+    from docservice.security.audit import AuditFilter, write_csv
+
+    wanted = AuditFilter(date_from=date_from.date() if date_from else None,
+                         date_to=date_to.date() if date_to else None, username=username)
+    with _services().catalogue.reader() as session:
+        if out is None:
+            count = write_csv(session, wanted, sys.stdout)
+        else:
+            with out.open("w", encoding="utf-8-sig", newline="") as handle:
+                count = write_csv(session, wanted, handle)
+    if out is not None:
+        click.echo(f"Đã xuất {count} sự kiện vào {out}.", err=True)
 
 
 if __name__ == "__main__":

@@ -85,6 +85,18 @@ class Settings(BaseSettings):
     ocr_max_pages: int = Field(300, ge=0, description="scanned pages of one file read by OCR; the rest are "
                                "left unread with a warning")
     token_hours: int = Field(12, ge=1, le=24 * 90, description="lifetime of an API token in hours")
+    lockout_attempts: int = Field(10, ge=3, le=100, description="wrong passwords in a row after which an "
+                                  "account is locked for a while")
+    lockout_minutes: int = Field(15, ge=1, le=24 * 60, description="how long a locked account stays locked")
+    address_attempts: int = Field(30, ge=5, le=10_000, description="failed logins from one network address "
+                                  "within lockout_minutes after which that address must wait")
+    session_idle_minutes: int = Field(30, ge=1, le=24 * 60, description="a web session ends after this long "
+                                      "without a request")
+    cookie_secure: Literal["auto", "always", "never"] = Field(
+        "auto", description="the session cookie's Secure flag: auto = when the request came over HTTPS (set "
+        "forwarded_proto behind a proxy), always, never")
+    forwarded_proto: bool = Field(False, description="trust X-Forwarded-For/-Proto from one reverse proxy in "
+                                  "front of the service (client address and HTTPS in logs and the audit trail)")
     indexer_poll_seconds: float = Field(
         0.3, gt=0, le=60, description="how often the indexer looks for new work in the outbox"
     )

@@ -134,6 +134,16 @@ class TemplateError(ValidationFailed):
     default_detail = "Không thể điền mẫu văn bản."
 
 
+class TooManyAttempts(DocserviceError):
+    status, code, title = 429, "too_many_attempts", "Quá nhiều lần thử"
+    default_detail = "Có quá nhiều lần đăng nhập sai từ máy này. Vui lòng thử lại sau ít phút."
+
+
+class AccountLocked(TooManyAttempts):
+    code, title = "account_locked", "Tài khoản tạm khóa"
+    default_detail = "Tài khoản đang tạm khóa do nhập sai mật khẩu nhiều lần. Vui lòng thử lại sau."
+
+
 class ServiceUnavailable(DocserviceError):
     status, code, title = 503, "service_unavailable", "Dịch vụ tạm thời không sẵn sàng"
     default_detail = "Dịch vụ đang bận hoặc tạm thời không sẵn sàng. Vui lòng thử lại sau."

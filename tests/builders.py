@@ -10,6 +10,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 from PIL import Image, ImageDraw, ImageFont
+from sqlalchemy import text
 
 from docservice.db.models import Clearance, Member, MemberStatus, OrgKind, Position, Role, Temporary, User
 from docservice.registry.organizations import add_term, create_organization
@@ -205,3 +206,12 @@ def legacy_pdf(*lines: str) -> bytes:
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return out
+
+
+def bypass_append_only(connection) -> None:
+    """What someone with the database owner's rights could do: switch the append-only triggers off."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("ALTER TABLE audit_events DISABLE TRIGGER USER"))
+    else:
+        connection.execute(text("DROP TRIGGER audit_events_no_update"))
+        connection.execute(text("DROP TRIGGER audit_events_no_delete"))

@@ -6,6 +6,7 @@ from flask import Flask, Response, jsonify
 from flask_openapi3 import OpenAPI
 
 from docservice.api import (
+    audit,
     auth,
     documents,
     imports,
@@ -17,12 +18,13 @@ from docservice.api import (
     rules,
     search,
     templates,
+    users,
 )
 
 
 def register_api(app: OpenAPI) -> None:
-    for module in (auth, organizations, members, meetings, templates, documents, records, imports, search, rules,
-                   layout):
+    for module in (auth, users, audit, organizations, members, meetings, templates, documents, records, imports,
+                   search, rules, layout):
         app.register_api(module.blueprint)
     _register_openapi_document(app)
 

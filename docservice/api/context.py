@@ -18,7 +18,8 @@ PREFIX = "/api/v1"
 _PROBLEM_TEXT = {
     400: "Câu tìm kiếm không dùng được", 401: "Chưa đăng nhập", 403: "Không có quyền",
     404: "Không tìm thấy (hoặc ngoài phạm vi được xem)", 409: "Xung đột dữ liệu", 410: "Đã hủy theo quy định",
-    413: "Tệp quá lớn", 415: "Không phải PDF", 422: "Dữ liệu không hợp lệ", 503: "Dịch vụ tạm thời bận",
+    413: "Tệp quá lớn", 415: "Không phải PDF", 422: "Dữ liệu không hợp lệ", 429: "Quá nhiều lần thử",
+    503: "Dịch vụ tạm thời bận",
 }
 
 
@@ -34,11 +35,12 @@ def services() -> Services:
 
 
 def caller() -> Principal:
-    """The authenticated caller of this request (set by ``_authenticate``)."""
+    """The authenticated caller of this request (set by ``authenticate_request``)."""
     return g.principal
 
 
-def _authenticate() -> None:
+def authenticate_request() -> None:
+    """Set the caller from the bearer token, or raise ``Unauthenticated``."""
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -48,6 +50,7 @@ def _authenticate() -> None:
         if user is None:
             raise Unauthenticated("Token không hợp lệ, đã hết hạn hoặc đã bị thu hồi.")
         g.principal = Principal.of(user)
+        g.token = token.strip()
 
 
 def api_blueprint(name: str, tag: str, *, public: bool = False) -> APIBlueprint:
@@ -56,8 +59,19 @@ def api_blueprint(name: str, tag: str, *, public: bool = False) -> APIBlueprint:
                       abp_security=[] if public else [{"bearer": []}],
                       abp_responses=problems(401, 404, 422) if not public else problems(401, 422))
     if not public:
-        bp.before_request(_authenticate)
+        bp.before_request(authenticate_request)
     return bp
+
+
+def audit_read(action: str, object_type: str, row: Any) -> None:
+    """An audit event for reading a confidential (mật or above) document, record or meeting."""
+    from docservice.db.models import Clearance
+    from docservice.security.audit import append_event
+
+    if row.confidentiality >= Clearance.mat:
+        with services().catalogue.session() as session:
+            append_event(session, username=caller().username, action=action, object_type=object_type,
+                         object_id=row.id, remote_addr=request.remote_addr)
 
 
 def dump(model: BaseModel, status: int = 200) -> tuple[dict[str, Any], int]:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask import request, send_file
+from flask import send_file
 
-from docservice.api.context import PREFIX, api_blueprint, caller, dump, file_response, problems, services
+from docservice.api.context import PREFIX, api_blueprint, audit_read, caller, dump, file_response, problems, services
 from docservice.api.schemas import DocumentCreate, DocumentOut, IdPath
 from docservice.db.models import Clearance, Document
 from docservice.generation.service import GenerationRequest, generate_document
 from docservice.security import policy
-from docservice.security.audit import append_event
 
 blueprint = api_blueprint("documents", "Văn bản")
 
@@ -45,7 +44,10 @@ def get_document(path: IdPath):
     principal = caller()
     policy.require(principal, "document.read")
     with services().catalogue.reader() as session:
-        return dump(document_out(policy.get_visible(session, Document, path.id, principal)))
+        doc = policy.get_visible(session, Document, path.id, principal)
+        out = document_out(doc)
+    audit_read("document.view", "document", doc)
+    return dump(out)
 
 
 def _download(doc_id: int, kind: str):
@@ -53,10 +55,7 @@ def _download(doc_id: int, kind: str):
     policy.require(principal, "document.read")
     with svc.catalogue.reader() as session:
         doc = policy.get_visible(session, Document, doc_id, principal)
-    if doc.confidentiality >= Clearance.mat:
-        with svc.catalogue.session() as session:
-            append_event(session, username=principal.username, action=f"document.download.{kind}",
-                         object_type="document", object_id=doc.id, remote_addr=request.remote_addr)
+    audit_read(f"document.download.{kind}", "document", doc)
     digest = doc.docx_sha256 if kind == "docx" else doc.pdf_sha256
     name = f"{doc.number.replace('/', '-')}.{kind}"
     return send_file(svc.blobs.open(digest), mimetype=_MIME[kind], download_name=name,

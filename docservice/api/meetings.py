@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from docservice.api.context import api_blueprint, caller, dump, problems, services
+from docservice.api.context import api_blueprint, audit_read, caller, dump, problems, services
 from docservice.api.documents import document_out
 from docservice.api.schemas import DocumentOut, IdPath
 from docservice.db.models import Meeting
@@ -95,7 +95,9 @@ def get_meeting(path: IdPath):
     policy.require(principal, "meeting.read")
     with services().catalogue.reader() as session:
         meeting = policy.get_visible(session, Meeting, path.id, principal)
-        return dump(meeting_out(meeting))
+        out = meeting_out(meeting)
+    audit_read("meeting.view", "meeting", meeting)
+    return dump(out)
 
 
 def _generate(meeting_id: int, which: str, fields: dict[str, Any]):

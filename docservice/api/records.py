@@ -11,7 +11,17 @@ from typing import Any
 
 from flask import request, send_file
 
-from docservice.api.context import PREFIX, api_blueprint, caller, dump, file_response, paginate, problems, services
+from docservice.api.context import (
+    PREFIX,
+    api_blueprint,
+    audit_read,
+    caller,
+    dump,
+    file_response,
+    paginate,
+    problems,
+    services,
+)
 from docservice.api.schemas import (
     IdPath,
     RecordCorrection,
@@ -22,6 +32,7 @@ from docservice.api.schemas import (
     RecordReview,
     RecordVersionForm,
     RecordVersions,
+    RecordView,
     ReviewQueueQuery,
     SignatureCheckOut,
 )
@@ -35,10 +46,9 @@ from docservice.archive.service import (
     recheck_signatures,
     record_or_404,
 )
-from docservice.db.models import Clearance, Record
+from docservice.db.models import Record
 from docservice.errors import Gone
 from docservice.security import policy
-from docservice.security.audit import append_event
 from docservice.services import Services
 
 blueprint = api_blueprint("records", "Lưu trữ")
@@ -87,8 +97,10 @@ def create_record(form: RecordForm):
 
 
 @blueprint.get("/records/<int:id>", responses={200: RecordDetail})
-def get_record(path: IdPath):
-    """Thông tin một hồ sơ lưu trữ, các lần kiểm tra chữ ký và các lần sửa thông tin."""
+def get_record(path: IdPath, query: RecordView):
+    """Thông tin một hồ sơ lưu trữ, các lần kiểm tra chữ ký và các lần sửa thông tin.
+
+    Xem hồ sơ mật (từ danh sách hay từ kết quả tìm kiếm, ``from_search=true``) được ghi vào nhật ký."""
     principal = caller()
     policy.require(principal, "record.read")
     with services().catalogue.reader() as session:
@@ -101,6 +113,7 @@ def get_record(path: IdPath):
             corrections=[{"version": c.version, "changed_at": c.changed_at, "changes": c.changes,
                           "reason": c.reason} for c in past["corrections"]],
         )
+    audit_read("search.open" if query.from_search else "record.view", "record", record)
     return dump(detail)
 
 
@@ -175,9 +188,6 @@ def download_record(path: IdPath):
     if record.disposed_at is not None:
         raise Gone(f"Hồ sơ số {record.id} đã được hủy ngày {record.disposed_at:%d/%m/%Y} theo quy định; "
                    "chỉ còn thông tin mô tả.")
-    if record.confidentiality >= Clearance.mat:
-        with svc.catalogue.session() as session:
-            append_event(session, username=principal.username, action="record.download",
-                         object_type="record", object_id=record.id, remote_addr=request.remote_addr)
+    audit_read("record.download", "record", record)
     return send_file(svc.blobs.open(record.sha256), mimetype="application/pdf",
                      download_name=f"record-{record.id}.pdf", etag=record.sha256, max_age=0)

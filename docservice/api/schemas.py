@@ -39,6 +39,70 @@ class TokenResponse(BaseModel):
     expires_at: dt.datetime
 
 
+class PasswordChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    current_password: str = Field(min_length=1, max_length=256, description="Mật khẩu hiện tại")
+    new_password: str = Field(min_length=1, max_length=256, description="Mật khẩu mới (≥ 10 ký tự, có chữ và số)")
+
+
+class PasswordSet(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    password: str = Field(min_length=1, max_length=256, description="Mật khẩu mới (≥ 10 ký tự, có chữ và số)")
+
+
+UserRole = Literal["admin", "secretary", "archivist", "reader"]
+ClearanceName = Literal["thuong", "mat", "toi_mat", "tuyet_mat"]
+
+
+class UserCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    username: str = Field(min_length=3, max_length=64, pattern=r"^[a-z0-9][a-z0-9._-]*$",
+                          description="Tên đăng nhập: chữ thường không dấu, số, dấu chấm, gạch")
+    password: str = Field(min_length=1, max_length=256)
+    role: UserRole
+    organization_id: int = Field(ge=1, le=2**31 - 1)
+    clearance: ClearanceName = "thuong"
+    full_name: str | None = Field(None, min_length=1, max_length=128)
+
+
+class UserUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    role: UserRole | None = None
+    organization_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    clearance: ClearanceName | None = None
+    full_name: str | None = Field(None, min_length=1, max_length=128)
+    active: bool | None = None
+
+
+class UserOut(BaseModel):
+    id: int
+    username: str
+    full_name: str | None
+    role: UserRole
+    organization_id: int
+    clearance: ClearanceName
+    active: bool
+    locked_until: dt.datetime | None = Field(description="Tạm khóa đến (sau nhiều lần sai mật khẩu)")
+    last_login_at: dt.datetime | None
+    created_at: dt.datetime
+
+
+class UserList(BaseModel):
+    items: list[UserOut]
+    total: int
+    page: int
+    per_page: int
+
+
+class RevokedTokens(BaseModel):
+    revoked: int
+
+
+class RecordView(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    from_search: bool = Field(False, description="mở từ kết quả tìm kiếm (ghi nhật ký khi hồ sơ mật)")
+
+
 class IdPath(BaseModel):
     id: int = Field(ge=1, le=2**31 - 1)
 

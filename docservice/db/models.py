@@ -224,6 +224,10 @@ class User(Base):
     clearance: Mapped[Clearance] = mapped_column(ClearanceType(), default=Clearance.thuong)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_now)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    password_changed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
 
     organization: Mapped[Organization] = relationship()
 
@@ -519,6 +523,8 @@ class AuditEvent(Base):
     """One entry of the append-only audit chain: ``hash`` covers the event and ``prev_hash``."""
 
     __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_remote_addr_at", "remote_addr", "at"),
+                      Index("ix_audit_events_username_at", "username", "at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_now)
@@ -528,5 +534,6 @@ class AuditEvent(Base):
     object_id: Mapped[str | None] = mapped_column(String(64))
     outcome: Mapped[str] = mapped_column(String(16))
     remote_addr: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str | None] = mapped_column(String(255))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)

@@ -1,36 +1,75 @@
-"""Users: creation and password authentication."""
+"""Users: creation, password login with lockout and throttling, and account management.
+
+Every change to an account is an audit event in the same transaction as the change. Login failures
+are counted on the account (``lockout_attempts`` wrong passwords in a row lock it for
+``lockout_minutes``) and per network address (``address_attempts`` failures within the same window
+make that address wait), the latter read from the audit trail's denied logins.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from docservice.db.models import Clearance, Organization, Role, User
-from docservice.errors import Conflict, InvalidCredentials
-from docservice.security.passwords import hash_password, verify_password
+from docservice.db.models import ApiToken, AuditEvent, Clearance, Organization, Role, User
+from docservice.errors import (
+    AccountLocked,
+    Conflict,
+    Forbidden,
+    InvalidCredentials,
+    TooManyAttempts,
+    ValidationFailed,
+)
+from docservice.security.audit import append_event
+from docservice.security.passwords import check_password_rule, hash_password, verify_password
 
 # Checked against when the user does not exist, so a wrong name costs as long as a wrong password.
 _DUMMY_HASH = "scrypt:32768:8:1$dummysaltdummysa$" + "0" * 128
+LOGIN_ACTIONS = ("auth.login", "auth.token")
+
+
+@dataclass(frozen=True)
+class LoginLimits:
+    attempts: int = 10
+    minutes: int = 15
+    per_address: int = 30
+
+    @classmethod
+    def of(cls, settings: Any) -> LoginLimits:
+        return cls(settings.lockout_attempts, settings.lockout_minutes, settings.address_attempts)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
 
 
 def create_user(
     session: Session, *, username: str, password: str, role: Role, organization: Organization,
-    clearance: Clearance = Clearance.thuong, full_name: str | None = None,
+    clearance: Clearance = Clearance.thuong, full_name: str | None = None, by: str | None = None,
+    remote_addr: str | None = None,
 ) -> User:
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Conflict(f"Tên đăng nhập {username!r} đã tồn tại.")
+    check_password_rule(password, username=username)
     user = User(
-        username=username, password_hash=hash_password(password), role=role,
+        username=username, password_hash=hash_password(password, username=username), role=role,
         organization_id=organization.id, organization=organization, clearance=clearance,
-        full_name=full_name,
+        full_name=full_name, password_changed_at=_now(),
     )
     session.add(user)
     session.flush()
+    append_event(session, username=by, action="user.create", object_type="user", object_id=user.id,
+                 remote_addr=remote_addr)
     return user
 
 
 def authenticate(session: Session, username: str, password: str) -> User:
-    """The active user with these credentials, else ``InvalidCredentials``."""
+    """The active user with these credentials, else ``InvalidCredentials`` (no counting, no lockout)."""
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
         verify_password(_DUMMY_HASH, password)
@@ -38,3 +77,154 @@ def authenticate(session: Session, username: str, password: str) -> User:
     if not verify_password(user.password_hash, password) or not user.active:
         raise InvalidCredentials()
     return user
+
+
+def login(catalogue: Any, username: str, password: str, *, remote_addr: str | None, action: str,
+          limits: LoginLimits) -> int:
+    """Check a login and record it; the user's id, or raise.
+
+    Raises ``TooManyAttempts`` when the address has failed too often, ``AccountLocked`` while the
+    account is locked, ``InvalidCredentials`` otherwise. Failures are committed (count, lock, audit
+    event) before the error is raised.
+    """
+    username = username[:64]
+    now = _now()
+    since = now - dt.timedelta(minutes=limits.minutes)
+    with catalogue.session() as session:
+        if remote_addr and _failures_from(session, remote_addr, since) >= limits.per_address:
+            append_event(session, username=username, action=action, outcome="throttled", remote_addr=remote_addr)
+            error: Exception = TooManyAttempts(headers={"Retry-After": str(limits.minutes * 60)})
+        else:
+            user = session.scalar(select(User).where(User.username == username))
+            error = _check(session, user, password, now, remote_addr, action, limits)
+            if user is not None and not isinstance(error, Exception):
+                return user.id
+    raise error
+
+
+def _check(session: Session, user: User | None, password: str, now: dt.datetime, remote_addr: str | None,
+           action: str, limits: LoginLimits) -> Exception | None:
+    """``None`` when the login succeeds (the account is updated), else the error to raise."""
+    name = user.username if user else None
+    if user is not None and user.locked_until is not None and user.locked_until > now:
+        verify_password(_DUMMY_HASH, password)
+        append_event(session, username=name, action=action, object_type="user", object_id=user.id,
+                     outcome="locked", remote_addr=remote_addr)
+        return _locked(user.locked_until, now)
+    if user is None or not verify_password(user.password_hash, password) or not user.active:
+        if user is None:
+            verify_password(_DUMMY_HASH, password)
+        append_event(session, username=name, action=action, object_type="user" if user else None,
+                     object_id=user.id if user else None, outcome="denied", remote_addr=remote_addr)
+        if user is not None and user.active:
+            user.failed_logins = (user.failed_logins or 0) + 1
+            if user.failed_logins >= limits.attempts:
+                user.locked_until = now + dt.timedelta(minutes=limits.minutes)
+                user.failed_logins = 0
+                append_event(session, username=name, action="user.lock", object_type="user", object_id=user.id,
+                             remote_addr=remote_addr)
+                return _locked(user.locked_until, now)
+        return InvalidCredentials()
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    append_event(session, username=name, action=action, object_type="user", object_id=user.id,
+                 remote_addr=remote_addr)
+    return None
+
+
+def _locked(until: dt.datetime, now: dt.datetime) -> AccountLocked:
+    minutes = max(1, math.ceil((until - now).total_seconds() / 60))
+    return AccountLocked(f"Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần; thử lại sau {minutes} phút.",
+                         headers={"Retry-After": str(minutes * 60)})
+
+
+def _failures_from(session: Session, remote_addr: str, since: dt.datetime) -> int:
+    return session.scalar(
+        select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.remote_addr == remote_addr, AuditEvent.at >= since,
+            AuditEvent.action.in_(LOGIN_ACTIONS), AuditEvent.outcome == "denied")) or 0
+
+
+# ---- account management (admins, the command line, and each user for their own password) ----
+
+def set_password(session: Session, user: User, password: str, *, by: str | None,
+                 remote_addr: str | None = None) -> None:
+    """A new password: existing API tokens are revoked and web sessions end."""
+    user.password_hash = hash_password(password, username=user.username)
+    user.password_changed_at = _now()
+    user.failed_logins = 0
+    user.locked_until = None
+    revoke_tokens(session, user, by=None)
+    append_event(session, username=by, action="user.password", object_type="user", object_id=user.id,
+                 remote_addr=remote_addr)
+
+
+def change_own_password(session: Session, user: User, current: str, new: str, *,
+                        remote_addr: str | None = None) -> None:
+    if not verify_password(user.password_hash, current):
+        append_event(session, username=user.username, action="user.password", object_type="user",
+                     object_id=user.id, outcome="denied", remote_addr=remote_addr)
+        raise InvalidCredentials("Mật khẩu hiện tại không đúng.")
+    if current == new:
+        raise ValidationFailed("Mật khẩu mới phải khác mật khẩu hiện tại.",
+                               errors={"new_password": "Mật khẩu mới phải khác mật khẩu hiện tại."})
+    set_password(session, user, new, by=user.username, remote_addr=remote_addr)
+
+
+def update_user(session: Session, user: User, changes: dict[str, Any], *, by: str | None,
+                remote_addr: str | None = None) -> list[str]:
+    """Apply ``changes`` (role, organization, clearance, full_name, active); the names changed."""
+    changed = []
+    for name, value in changes.items():
+        if getattr(user, name) != value:
+            setattr(user, name, value)
+            changed.append(name)
+    if "organization" in changed:
+        user.organization_id = user.organization.id
+    if "active" in changed and not user.active:
+        revoke_tokens(session, user, by=None)
+    if changed:
+        append_event(session, username=by, action="user.change", object_type="user", object_id=user.id,
+                     remote_addr=remote_addr, detail=_describe(user, changed))
+    return changed
+
+
+def _describe(user: User, changed: list[str]) -> str:
+    shown = {"role": lambda: user.role.value, "organization": lambda: user.organization.code,
+             "clearance": lambda: user.clearance.name, "active": lambda: "yes" if user.active else "no",
+             "full_name": lambda: "(đổi)"}
+    return "; ".join(f"{name}={shown[name]()}" for name in changed)[:255]
+
+
+def unlock(session: Session, user: User, *, by: str | None, remote_addr: str | None = None) -> None:
+    user.failed_logins = 0
+    user.locked_until = None
+    append_event(session, username=by, action="user.unlock", object_type="user", object_id=user.id,
+                 remote_addr=remote_addr)
+
+
+def revoke_tokens(session: Session, user: User, *, by: str | None, remote_addr: str | None = None) -> int:
+    """Revoke every live API token of ``user``; how many were revoked."""
+    now = _now()
+    tokens = session.scalars(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None),
+                                                    ApiToken.expires_at > now)).all()
+    for token in tokens:
+        token.revoked_at = now
+    if by is not None:
+        append_event(session, username=by, action="user.revoke_tokens", object_type="user", object_id=user.id,
+                     remote_addr=remote_addr)
+    return len(tokens)
+
+
+def guard_grant(actor_clearance: Clearance, actor_path: str, clearance: Clearance | None,
+                organization: Organization | None) -> None:
+    """An admin gives no one more than they have: clearance up to their own, organisations in scope."""
+    if clearance is not None and clearance > actor_clearance:
+        raise Forbidden("Không thể cấp mức được xem cao hơn mức của chính mình.")
+    if organization is not None and not organization.path.startswith(actor_path):
+        raise Forbidden("Không thể gán người dùng vào tổ chức ngoài phạm vi của mình.")
+
+
+def is_locked(user: User, now: dt.datetime | None = None) -> bool:
+    return user.locked_until is not None and user.locked_until > (now or _now())

@@ -7,11 +7,15 @@ any event breaks every later link. Appends are serialised: by the database write
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, TextIO
 
-from sqlalchemy import select, text
+from sqlalchemy import Select, select, text
 from sqlalchemy.orm import Session
 
 from docservice.db.models import AuditEvent
@@ -26,16 +30,19 @@ def _event_hash(prev_hash: str, fields: dict[str, str | None]) -> str:
 
 
 def _fields(event: AuditEvent) -> dict[str, str | None]:
-    return {
+    fields = {
         "at": event.at.isoformat(), "username": event.username, "action": event.action,
         "object_type": event.object_type, "object_id": event.object_id,
         "outcome": event.outcome, "remote_addr": event.remote_addr,
     }
+    if event.detail is not None:  # events written before the column existed hash without it
+        fields["detail"] = event.detail
+    return fields
 
 
 def append_event(
     session: Session, *, username: str | None, action: str, object_type: str | None = None,
-    object_id: object = None, outcome: str = "ok", remote_addr: str | None = None,
+    object_id: object = None, outcome: str = "ok", remote_addr: str | None = None, detail: str | None = None,
 ) -> AuditEvent:
     """Add one event to the chain in the caller's transaction (it commits with the change)."""
     if session.get_bind().dialect.name == "postgresql":
@@ -44,7 +51,8 @@ def append_event(
     event = AuditEvent(
         at=dt.datetime.now(dt.UTC).replace(microsecond=0), username=username, action=action,
         object_type=object_type, object_id=None if object_id is None else str(object_id),
-        outcome=outcome, remote_addr=remote_addr, prev_hash=last or GENESIS,
+        outcome=outcome, remote_addr=remote_addr, detail=None if detail is None else detail[:255],
+        prev_hash=last or GENESIS,
     )
     event.hash = _event_hash(event.prev_hash, _fields(event))
     session.add(event)
@@ -60,3 +68,60 @@ def first_broken_link(session: Session) -> int | None:
             return event.id
         prev = event.hash
     return None
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """Which events to list or export (all bounds inclusive, dates in UTC)."""
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    username: str | None = None
+    action: str | None = None
+    object_type: str | None = None
+    object_id: str | None = None
+
+    def statement(self) -> Select[tuple[AuditEvent]]:
+        stmt = select(AuditEvent)
+        if self.date_from:
+            stmt = stmt.where(AuditEvent.at >= dt.datetime.combine(self.date_from, dt.time(), dt.UTC))
+        if self.date_to:
+            stmt = stmt.where(AuditEvent.at < dt.datetime.combine(self.date_to + dt.timedelta(days=1), dt.time(),
+                                                                  dt.UTC))
+        if self.username:
+            stmt = stmt.where(AuditEvent.username == self.username)
+        if self.action:
+            stmt = stmt.where(AuditEvent.action.startswith(self.action, autoescape=True))
+        if self.object_type:
+            stmt = stmt.where(AuditEvent.object_type == self.object_type)
+        if self.object_id:
+            stmt = stmt.where(AuditEvent.object_id == self.object_id)
+        return stmt
+
+
+CSV_COLUMNS = ("id", "at", "username", "action", "object_type", "object_id", "outcome", "remote_addr", "detail",
+               "prev_hash", "hash")
+
+
+def csv_rows(session: Session, wanted: AuditFilter) -> Iterator[list[Any]]:
+    """The header, then one row per event in chain order (streamed from the database)."""
+    yield list(CSV_COLUMNS)
+    events = session.execute(wanted.statement().order_by(AuditEvent.id).execution_options(yield_per=1000)).scalars()
+    for event in events:
+        yield [event.id, event.at.isoformat(), *(_safe(getattr(event, name)) for name in CSV_COLUMNS[2:])]
+
+
+def _safe(value: Any) -> Any:
+    """Cells that a spreadsheet would run as a formula are quoted with a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def write_csv(session: Session, wanted: AuditFilter, out: TextIO) -> int:
+    """Write the events as CSV to ``out``; the number of events written."""
+    writer = csv.writer(out)
+    count = -1
+    for count, row in enumerate(csv_rows(session, wanted)):  # noqa: B007 - the count is the result
+        writer.writerow(row)
+    return max(count, 0)

@@ -24,6 +24,12 @@ def issue_token(session: Session, user: User, *, hours: int) -> tuple[str, dt.da
     return token, expires
 
 
+def revoke_token(session: Session, token: str) -> None:
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    if row is not None and row.revoked_at is None:
+        row.revoked_at = dt.datetime.now(dt.UTC)
+
+
 def user_for_token(session: Session, token: str) -> User | None:
     """The active user owning an unexpired, unrevoked ``token``, else ``None``."""
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))

@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import DBAPIError
 
 from docservice.db.migrate import is_current, upgrade
 from docservice.db.models import (
@@ -28,7 +29,7 @@ from docservice.registry.organizations import by_code, term_on
 from docservice.registry.users import authenticate, create_user
 from docservice.security import audit, policy
 from docservice.security.tokens import issue_token, user_for_token
-from tests.builders import PASSWORD
+from tests.builders import PASSWORD, bypass_append_only
 
 
 def test_migrations_match_the_models_and_rerun_as_a_no_op(svc):
@@ -126,19 +127,40 @@ def test_tokens_are_stored_hashed_and_stop_working_when_expired_or_revoked(svc, 
         assert user_for_token(session, token) is None
 
 
-def test_the_audit_chain_detects_a_changed_event(svc, world):
+def _chain(svc, count=4):
     with svc.catalogue.session() as session:
-        for index in range(3):
+        for index in range(count):
             audit.append_event(session, username="luutru", action="record.create", object_type="record",
-                               object_id=index)
+                               object_id=index, detail="thử" if index == 2 else None)
     with svc.catalogue.reader() as session:
         assert audit.first_broken_link(session) is None
-    with svc.catalogue.session() as session:
-        second = session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()[1]
-        second.username = "ke.gian"
-        changed = second.id
+        return [e.id for e in session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
+
+
+def test_audit_events_cannot_be_changed_or_removed_through_the_catalogue(svc, world):
+    ids = _chain(svc)
+    for statement in ("UPDATE audit_events SET username = 'ke.gian' WHERE id = :id",
+                      "DELETE FROM audit_events WHERE id = :id"):
+        with pytest.raises(DBAPIError, match="append-only"), svc.catalogue.session() as session:
+            session.execute(text(statement), {"id": ids[1]})
     with svc.catalogue.reader() as session:
-        assert audit.first_broken_link(session) == changed
+        assert [e.username for e in session.scalars(select(AuditEvent).order_by(AuditEvent.id))] == ["luutru"] * 4
+        assert audit.first_broken_link(session) is None
+
+
+@pytest.mark.parametrize("tampering", ["change", "detail", "delete"])
+def test_the_audit_chain_finds_the_first_tampered_event(svc, world, tampering):
+    ids = _chain(svc)
+    statement = {"change": "UPDATE audit_events SET username = 'ke.gian' WHERE id = :id",
+                 "detail": "UPDATE audit_events SET detail = NULL WHERE id = :id",
+                 "delete": "DELETE FROM audit_events WHERE id = :id"}[tampering]
+    target = ids[2] if tampering == "detail" else ids[1]
+    with svc.catalogue.engine.begin() as connection:
+        bypass_append_only(connection)
+        connection.execute(text(statement), {"id": target})
+    with svc.catalogue.reader() as session:
+        # a removed event shows as a broken link at the event after it
+        assert audit.first_broken_link(session) == (ids[2] if tampering == "delete" else target)
 
 
 def _principal(session, username):

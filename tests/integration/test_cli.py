@@ -8,6 +8,7 @@ from docservice.cli import main
 from docservice.config import Settings
 from docservice.db.models import AuditEvent, Clearance, User
 from docservice.services import Services
+from tests.builders import bypass_append_only
 from tests.conftest import TEMPLATES
 
 
@@ -74,8 +75,9 @@ def test_audit_verify_finds_a_tampered_event(cli_env):
         for number in range(3):
             append_event(session, username="luutru", action="record.download", object_id=number)
     assert _run("audit", "verify").exit_code == 0
-    with services.catalogue.session() as session:
-        session.execute(update(AuditEvent).where(AuditEvent.object_id == "1").values(outcome="denied"))
+    with services.catalogue.engine.begin() as connection:
+        bypass_append_only(connection)
+        connection.execute(update(AuditEvent).where(AuditEvent.object_id == "1").values(outcome="denied"))
     result = _run("audit", "verify")
     assert result.exit_code == 1 and "hỏng" in result.output
 

@@ -58,5 +58,5 @@ def test_unknown_routes_and_methods_are_problems_too(raising_app):
     client = raising_app.test_client()
     missing = client.get("/api/v1/khong-co")
     assert missing.status_code == 404 and missing.get_json(force=True)["code"] == "not_found"
-    wrong = client.delete("/api/v1/auth/token")
+    wrong = client.put("/api/v1/auth/token")
     assert wrong.status_code == 405 and wrong.get_json(force=True)["code"] == "method_not_allowed"
