@@ -45,8 +45,7 @@ def delete_token():
 def change_password(body: PasswordChange):
     """Đổi mật khẩu của chính mình; mọi token cũ (kể cả token đang dùng) bị thu hồi."""
     authenticate_request()
-    with services().catalogue.session() as session:
-        user = session.get(User, caller().user_id)
-        change_own_password(session, user, body.current_password, body.new_password,
-                            remote_addr=request.remote_addr)
+    svc = services()
+    change_own_password(svc.catalogue, caller().user_id, body.current_password, body.new_password,
+                        remote_addr=request.remote_addr, limits=LoginLimits.of(svc.settings))
     return "", 204

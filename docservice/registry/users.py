@@ -96,16 +96,15 @@ def login(catalogue: Any, username: str, password: str, *, remote_addr: str | No
             error: Exception = TooManyAttempts(headers={"Retry-After": str(limits.minutes * 60)})
         else:
             user = session.scalar(select(User).where(User.username == username))
-            error = _check(session, user, password, now, remote_addr, action, limits)
+            error = _check(session, username, user, password, now, remote_addr, action, limits)
             if user is not None and not isinstance(error, Exception):
                 return user.id
     raise error
 
 
-def _check(session: Session, user: User | None, password: str, now: dt.datetime, remote_addr: str | None,
-           action: str, limits: LoginLimits) -> Exception | None:
+def _check(session: Session, name: str, user: User | None, password: str, now: dt.datetime,
+           remote_addr: str | None, action: str, limits: LoginLimits) -> Exception | None:
     """``None`` when the login succeeds (the account is updated), else the error to raise."""
-    name = user.username if user else None
     if user is not None and user.locked_until is not None and user.locked_until > now:
         verify_password(_DUMMY_HASH, password)
         append_event(session, username=name, action=action, object_type="user", object_id=user.id,
@@ -117,13 +116,7 @@ def _check(session: Session, user: User | None, password: str, now: dt.datetime,
         append_event(session, username=name, action=action, object_type="user" if user else None,
                      object_id=user.id if user else None, outcome="denied", remote_addr=remote_addr)
         if user is not None and user.active:
-            user.failed_logins = (user.failed_logins or 0) + 1
-            if user.failed_logins >= limits.attempts:
-                user.locked_until = now + dt.timedelta(minutes=limits.minutes)
-                user.failed_logins = 0
-                append_event(session, username=name, action="user.lock", object_type="user", object_id=user.id,
-                             remote_addr=remote_addr)
-                return _locked(user.locked_until, now)
+            return _count_failure(session, user, now, remote_addr, limits) or InvalidCredentials()
         return InvalidCredentials()
     user.failed_logins = 0
     user.locked_until = None
@@ -131,6 +124,19 @@ def _check(session: Session, user: User | None, password: str, now: dt.datetime,
     append_event(session, username=name, action=action, object_type="user", object_id=user.id,
                  remote_addr=remote_addr)
     return None
+
+
+def _count_failure(session: Session, user: User, now: dt.datetime, remote_addr: str | None,
+                   limits: LoginLimits) -> AccountLocked | None:
+    """One more wrong password; the lock error when this one locks the account."""
+    user.failed_logins = (user.failed_logins or 0) + 1
+    if user.failed_logins < limits.attempts:
+        return None
+    user.locked_until = now + dt.timedelta(minutes=limits.minutes)
+    user.failed_logins = 0
+    append_event(session, username=user.username, action="user.lock", object_type="user", object_id=user.id,
+                 remote_addr=remote_addr)
+    return _locked(user.locked_until, now)
 
 
 def _locked(until: dt.datetime, now: dt.datetime) -> AccountLocked:
@@ -160,16 +166,26 @@ def set_password(session: Session, user: User, password: str, *, by: str | None,
                  remote_addr=remote_addr)
 
 
-def change_own_password(session: Session, user: User, current: str, new: str, *,
-                        remote_addr: str | None = None) -> None:
-    if not verify_password(user.password_hash, current):
-        append_event(session, username=user.username, action="user.password", object_type="user",
-                     object_id=user.id, outcome="denied", remote_addr=remote_addr)
-        raise InvalidCredentials("Mật khẩu hiện tại không đúng.")
-    if current == new:
-        raise ValidationFailed("Mật khẩu mới phải khác mật khẩu hiện tại.",
-                               errors={"new_password": "Mật khẩu mới phải khác mật khẩu hiện tại."})
-    set_password(session, user, new, by=user.username, remote_addr=remote_addr)
+def change_own_password(catalogue: Any, user_id: int, current: str, new: str, *, remote_addr: str | None,
+                        limits: LoginLimits) -> None:
+    """A user's own change; a wrong current password counts towards the lockout like a wrong login."""
+    now = _now()
+    with catalogue.session() as session:
+        user = session.get(User, user_id)
+        if is_locked(user, now):
+            error: Exception = _locked(user.locked_until, now)
+        elif not verify_password(user.password_hash, current):
+            append_event(session, username=user.username, action="user.password", object_type="user",
+                         object_id=user.id, outcome="denied", remote_addr=remote_addr)
+            error = _count_failure(session, user, now, remote_addr, limits) or InvalidCredentials(
+                "Mật khẩu hiện tại không đúng.")
+        elif current == new:
+            error = ValidationFailed("Mật khẩu mới phải khác mật khẩu hiện tại.",
+                                     errors={"new_password": "Mật khẩu mới phải khác mật khẩu hiện tại."})
+        else:
+            set_password(session, user, new, by=user.username, remote_addr=remote_addr)
+            return
+    raise error
 
 
 def update_user(session: Session, user: User, changes: dict[str, Any], *, by: str | None,

@@ -82,6 +82,42 @@ def test_audit_verify_finds_a_tampered_event(cli_env):
     assert result.exit_code == 1 and "hỏng" in result.output
 
 
+def test_user_management_commands_and_their_audit(cli_env, tmp_path):
+    _run("init", "--demo")
+    listing = _run("user", "list").output
+    assert "quantri" in listing and "hoạt động" in listing
+    changed = _run("user", "set", "bithu.kp1", "--clearance", "toi_mat", "--org", "cb-kp3")
+    assert changed.exit_code == 0 and "clearance" in changed.output and "organization" in changed.output
+    assert "Không có gì thay đổi" in _run("user", "set", "bithu.kp1", "--clearance", "toi_mat").output
+    assert _run("user", "set", "khong.co", "--inactive").exit_code == 1
+    with _services().catalogue.session() as session:
+        user = session.scalar(select(User).where(User.username == "bithu.kp1"))
+        assert user.clearance is Clearance.toi_mat and user.organization.code == "cb-kp3"
+        user.failed_logins, user.locked_until = 0, user.created_at.replace(year=2100)
+    assert "tạm khóa" in _run("user", "list").output
+    assert _run("user", "unlock", "bithu.kp1").exit_code == 0
+    password = tmp_path / "pw.txt"
+    password.write_text("DatLaiMoi2026\n", encoding="utf-8")
+    assert _run("user", "password", "bithu.kp1", "--password-file", str(password)).exit_code == 0
+    assert "thu hồi 0 token" in _run("user", "revoke-tokens", "bithu.kp1").output
+    assert _run("user", "set", "bithu.kp1", "--inactive").exit_code == 0
+    assert "đã khóa" in _run("user", "list").output
+    with _services().catalogue.reader() as session:
+        user = session.scalar(select(User).where(User.username == "bithu.kp1"))
+        assert user.locked_until is None and not user.active
+        events = session.execute(select(AuditEvent.username, AuditEvent.action).where(
+            AuditEvent.action.startswith("user."))).all()
+    assert events[-5:] == [("cli", "user.change"), ("cli", "user.unlock"), ("cli", "user.password"),
+                           ("cli", "user.revoke_tokens"), ("cli", "user.change")]
+    out = tmp_path / "nhat-ky.csv"
+    exported = _run("audit", "export", "--out", str(out), "--user", "cli")
+    assert exported.exit_code == 0
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("id,at,username,action") and len(lines) == 6
+    assert all(",cli,user." in line for line in lines[1:])
+    assert _run("audit", "export", "--from", "2000-01-01", "--to", "2000-12-31").output.count("\n") == 1
+
+
 def test_reindex_if_needed_and_forced(cli_env):
     _run("init")
     assert "không cần" in _run("reindex", "--if-needed").output
