@@ -48,6 +48,10 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> OpenAPI:
     register_security_headers(app)
     register_api(app)
     register_web(app)
+    if settings.forwarded_proto:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
     return app
 
 

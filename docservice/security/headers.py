@@ -13,7 +13,7 @@ def _secure(response: Response) -> Response:
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Content-Security-Policy", CSP)
-    headers.setdefault("Referrer-Policy", "no-referrer")
+    headers.setdefault("Referrer-Policy", "same-origin")  # HTTPS form posts need their Referer (CSRF)
     if request.path.startswith("/api/"):
         headers["Cache-Control"] = "no-store"
     return response

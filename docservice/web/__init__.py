@@ -1,11 +1,44 @@
-"""HTML pages (Vietnamese first). For now: the landing page that tells a visitor where to go."""
+"""HTML pages (Vietnamese first): sign in and out, one's password, and the landing page.
+
+Pages use the session cookie (``session.py``); every form carries a CSRF token that is checked on
+each POST to these pages (the JSON API uses bearer tokens and is not subject to it).
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, current_app, render_template
+from flask import Blueprint, Flask, current_app, flash, g, redirect, render_template, request, url_for
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from docservice.db.models import User
+from docservice.errors import DocserviceError, ValidationFailed
+from docservice.registry.users import LoginLimits, change_own_password, login
+from docservice.web.forms import EmptyForm, LoginForm, PasswordForm
+from docservice.web.session import configure_sessions, end_session, load_user, login_required, safe_next, start_session
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static")
+csrf = CSRFProtect()
+
+
+def _services():
+    return current_app.extensions["docservice"]
+
+
+@bp.before_app_request
+def _session_user() -> None:
+    if request.path.startswith(("/api/", "/static/")) or request.path == "/healthz":
+        return
+    svc = _services()
+    ended = load_user(svc.catalogue, svc.settings.session_idle_minutes)
+    if ended:
+        flash(ended, "warning")
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        csrf.protect()
+
+
+@bp.app_context_processor
+def _page_context() -> dict:
+    return {"user": g.get("user"), "logout_form": EmptyForm()}
 
 
 @bp.get("/")
@@ -13,13 +46,78 @@ def home() -> str:
     return render_template("home.html")
 
 
+@bp.route("/login", methods=["GET", "POST"])
+def login_page():
+    form = LoginForm()
+    if g.get("user") is not None and request.method == "GET":
+        return redirect(safe_next(request.args.get("next")))
+    if form.validate_on_submit():
+        svc = _services()
+        try:
+            user_id = login(svc.catalogue, form.username.data, form.password.data, remote_addr=request.remote_addr,
+                            action="auth.login", limits=LoginLimits.of(svc.settings))
+        except DocserviceError as error:
+            form.password.errors.append(error.detail)
+        else:
+            with svc.catalogue.reader() as session:
+                start_session(session.get(User, user_id))
+            return redirect(safe_next(request.args.get("next")))
+    status = 200 if request.method == "GET" or not form.errors else 422
+    return render_template("login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout():
+    if g.get("user") is not None:
+        from docservice.security.audit import append_event
+
+        with _services().catalogue.session() as session:
+            append_event(session, username=g.user["username"], action="auth.logout", object_type="user",
+                         object_id=g.user["id"], remote_addr=request.remote_addr)
+    end_session()
+    flash("Đã đăng xuất.", "info")
+    return redirect(url_for("web.login_page"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password_page():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        svc = _services()
+        try:
+            change_own_password(svc.catalogue, g.user["id"], form.current_password.data, form.new_password.data,
+                                remote_addr=request.remote_addr, limits=LoginLimits.of(svc.settings))
+        except ValidationFailed as error:
+            form.new_password.errors.append(error.detail)
+        except DocserviceError as error:
+            form.current_password.errors.append(error.detail)
+        else:
+            with svc.catalogue.reader() as session:
+                start_session(session.get(User, g.user["id"]))  # this session goes on; the others end
+            flash("Đã đổi mật khẩu. Các phiên đăng nhập và token khác đã bị thu hồi.", "info")
+            return redirect(url_for("web.home"))
+    status = 200 if request.method == "GET" or not form.errors else 422
+    return render_template("password.html", form=form), status
+
+
 @bp.get("/healthz")
 def health() -> dict[str, str]:
     """Liveness, and whether the converter pool answers (when this worker uses one)."""
-    converter = current_app.extensions["docservice"].converter
+    converter = _services().converter
     ready = getattr(converter, "ready", None)
     return {"status": "ok", "converter": "direct" if ready is None else ("ready" if ready() else "starting")}
 
 
+def _csrf_failed(error: CSRFError):
+    flash("Biểu mẫu đã hết hạn hoặc không hợp lệ (mã chống giả mạo). Vui lòng thử lại.", "warning")
+    return render_template("message.html", title="Không gửi được biểu mẫu"), 400
+
+
 def register_web(app: Flask) -> None:
+    settings = app.extensions["docservice"].settings
+    configure_sessions(app, cookie_secure=settings.cookie_secure)
+    app.config.update(WTF_CSRF_CHECK_DEFAULT=False, WTF_CSRF_TIME_LIMIT=None)
+    csrf.init_app(app)
+    app.register_error_handler(CSRFError, _csrf_failed)
     app.register_blueprint(bp)

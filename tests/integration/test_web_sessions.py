@@ -1,0 +1,126 @@
+"""Web sign-in: CSRF on every form, cookie flags, idle timeout, lockout, and sessions ended by a new password."""
+
+import re
+import time
+
+import pytest
+from sqlalchemy import select
+
+from docservice import create_app
+from docservice.db.models import AuditEvent
+from tests.builders import PASSWORD
+from tests.conftest import BufferedClient, make_settings
+
+
+def _csrf(page) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.get_data(as_text=True))
+    assert match, page.get_data(as_text=True)[:500]
+    return match.group(1)
+
+
+def _sign_in(client, username="thuky.dong", password=PASSWORD, **extra):
+    token = _csrf(client.get("/login", **{k: v for k, v in extra.items() if k == "base_url"}))
+    return client.post("/login" + extra.pop("query", ""), data={"csrf_token": token, "username": username,
+                                                                "password": password}, **extra)
+
+
+def _cookie_header(response) -> str:
+    return next(v for k, v in response.headers.items() if k == "Set-Cookie" and "docservice_session" in v)
+
+
+def test_sign_in_out_with_a_session_cookie(client, world, svc):
+    page = client.get("/login")
+    assert page.status_code == 200 and "Tên đăng nhập" in page.get_data(as_text=True)
+    signed = _sign_in(client)
+    assert signed.status_code == 302 and signed.headers["Location"] == "/"
+    cookie = _cookie_header(signed)
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie  # plain http here
+    home = client.get("/").get_data(as_text=True)
+    assert "thuky.dong" in home and "Chi bộ Thôn Đông" in home
+    token = _csrf(client.get("/"))
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+    assert "thuky.dong" not in client.get("/").get_data(as_text=True)
+    with svc.catalogue.reader() as session:
+        actions = session.execute(select(AuditEvent.action, AuditEvent.outcome).where(
+            AuditEvent.username == "thuky.dong")).all()
+    assert actions == [("auth.login", "ok"), ("auth.logout", "ok")]
+
+
+def test_posts_without_the_csrf_token_are_refused_and_change_nothing(client, world, svc):
+    refused = client.post("/login", data={"username": "thuky.dong", "password": PASSWORD})
+    assert refused.status_code == 400 and "chống giả mạo" in refused.get_data(as_text=True)
+    assert "thuky.dong" not in client.get("/").get_data(as_text=True)
+    _sign_in(client)
+    for path, data in (("/logout", {}), ("/account/password", {"current_password": PASSWORD,
+                                                                "new_password": "KhacHan2026xyz",
+                                                                "confirm": "KhacHan2026xyz"})):
+        assert client.post(path, data={**data, "csrf_token": "gia-mao"}).status_code == 400
+    assert "thuky.dong" in client.get("/").get_data(as_text=True)  # still signed in, password unchanged
+    with svc.catalogue.reader() as session:
+        assert session.scalar(select(AuditEvent.id).where(AuditEvent.action == "user.password")) is None
+
+
+def test_wrong_password_is_shown_beside_the_field_and_ten_lock_the_account(client, world):
+    wrong = _sign_in(client, password="sai-mat-khau-1")
+    text = wrong.get_data(as_text=True)
+    assert wrong.status_code == 422 and 'class="error"' in text and "Tên đăng nhập hoặc mật khẩu không đúng" in text
+    assert 'value="thuky.dong"' in text and "sai-mat-khau-1" not in text  # the password is never echoed
+    for attempt in range(9):
+        last = _sign_in(client, password=f"sai-{attempt}-abc")
+    assert "tạm khóa" in last.get_data(as_text=True)
+    assert "tạm khóa" in _sign_in(client).get_data(as_text=True)
+
+
+def test_next_only_follows_paths_on_this_site(client, world):
+    assert client.get("/account/password").headers["Location"] == "/login?next=/account/password"
+    assert _sign_in(client, query="?next=/account/password").headers["Location"] == "/account/password"
+    client.post("/logout", data={"csrf_token": _csrf(client.get("/"))})
+    for hostile in ("//evil.example/x", "https://evil.example/", "/\\evil.example"):
+        assert _sign_in(client, query=f"?next={hostile}").headers["Location"] == "/"
+        client.post("/logout", data={"csrf_token": _csrf(client.get("/"))})
+
+
+def test_a_new_password_ends_other_sessions_and_keeps_this_one(app, world):
+    mine, other = app.test_client(), app.test_client()
+    _sign_in(mine)
+    _sign_in(other)
+    form = {"csrf_token": _csrf(mine.get("/account/password")), "current_password": PASSWORD,
+            "new_password": "KhacHan2026xyz", "confirm": "KhacHan2026xyz"}
+    mismatch = mine.post("/account/password", data={**form, "confirm": "KhongGiong2026"})
+    assert mismatch.status_code == 422 and "không giống nhau" in mismatch.get_data(as_text=True)
+    assert mine.post("/account/password", data=form).status_code == 302
+    assert "thuky.dong" in mine.get("/").get_data(as_text=True)
+    ended = other.get("/").get_data(as_text=True)
+    assert "thuky.dong" not in ended and "Phiên làm việc đã kết thúc" in ended
+
+
+@pytest.fixture
+def short_app(tmp_path, database_url):
+    app = create_app(make_settings(tmp_path, database_url, session_idle_minutes=1, cookie_secure="always"))
+    app.test_client_class = BufferedClient
+    yield app
+    app.extensions["docservice"].catalogue.dispose()
+
+
+def test_idle_sessions_end_and_secure_cookies_when_asked(short_app, monkeypatch):
+    from tests.builders import build_world
+
+    svc = short_app.extensions["docservice"]
+    with svc.catalogue.session() as session:
+        build_world(session)
+    client = short_app.test_client()
+    signed = _sign_in(client, base_url="https://localhost", headers={"Referer": "https://localhost/login"})
+    assert "Secure" in _cookie_header(signed)
+    assert "thuky.dong" in client.get("/", base_url="https://localhost").get_data(as_text=True)
+    later = time.time() + 61
+    monkeypatch.setattr("docservice.web.session.time.time", lambda: later)
+    page = client.get("/", base_url="https://localhost").get_data(as_text=True)
+    assert "thuky.dong" not in page and "hết hạn" in page
+
+
+def test_security_headers_on_pages(client, world):
+    response = client.get("/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+    assert response.headers["X-Frame-Options"] == "DENY" and response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "<script" not in response.get_data(as_text=True) and "style=" not in response.get_data(as_text=True)
