@@ -41,7 +41,7 @@ def delete_token():
     return "", 204
 
 
-@blueprint.post("/auth/password", responses={204: None, **problems(401)}, **_TOKEN)
+@blueprint.post("/auth/password", responses={204: None, **problems(401, 429)}, **_TOKEN)
 def change_password(body: PasswordChange):
     """Đổi mật khẩu của chính mình; mọi token cũ (kể cả token đang dùng) bị thu hồi."""
     authenticate_request()
