@@ -24,6 +24,7 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> OpenAPI:
     from docservice.api.schemas import Problem
     from docservice.security.headers import register_security_headers
     from docservice.web import register_web
+    from docservice.web.requestlog import register_request_log
 
     settings = config if isinstance(config, Settings) else Settings(**(config or {}))
     app = OpenAPI(
@@ -46,6 +47,7 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> OpenAPI:
     app.extensions["docservice"] = Services.build(settings)
     register_error_handlers(app)
     register_security_headers(app)
+    register_request_log(app)
     register_api(app)
     register_web(app)
     if settings.forwarded_proto:

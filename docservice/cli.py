@@ -40,8 +40,10 @@ def _fail(error: DocserviceError) -> None:
 @click.option("-v", "--verbose", is_flag=True, help="Ghi nhật ký chi tiết.")
 def main(verbose: bool) -> None:
     """docservice — hồ sơ, văn bản và lưu trữ của tổ chức đảng."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from docservice import logs
+
+    logs.configure(logging.INFO if verbose or os.environ.get("DOCSERVICE_LOG_FORMAT") == "json" else logging.WARNING,
+                   json_lines=os.environ.get("DOCSERVICE_LOG_FORMAT") == "json")
 
 
 def initialise(services: Services, *, demo: bool) -> list[str]:
@@ -117,7 +119,11 @@ def converter() -> None:
     from docservice.generation.pool import ConverterPool, PoolServer
 
     settings = Settings()
-    unoserver = str(Path(settings.unoserver).resolve()) if "/" in settings.unoserver else settings.unoserver
+    unoserver = settings.unoserver
+    if "/" in unoserver and not Path(unoserver).is_absolute():
+        # relative to the working directory, else to the checkout this package runs from (make's .venv-uno)
+        here, checkout = Path(unoserver).resolve(), Path(__file__).resolve().parents[1] / unoserver
+        unoserver = str(here if here.exists() or not checkout.exists() else checkout)
     pool = ConverterPool(slots=settings.converter_slots or os.cpu_count() or 1, unoserver=unoserver,
                          timeout=settings.convert_timeout, max_queue=settings.converter_queue,
                          restart_after=settings.converter_restart_after)

@@ -97,6 +97,9 @@ class Settings(BaseSettings):
         "forwarded_proto behind a proxy), always, never")
     forwarded_proto: bool = Field(False, description="trust X-Forwarded-For/-Proto from one reverse proxy in "
                                   "front of the service (client address and HTTPS in logs and the audit trail)")
+    log_format: Literal["text", "json"] = Field(
+        "text", description="logs as plain text or as JSON lines (docservice serve sets json for its parts); "
+        "never any record text, query string or personal data beyond user names")
     indexer_poll_seconds: float = Field(
         0.3, gt=0, le=60, description="how often the indexer looks for new work in the outbox"
     )

@@ -28,7 +28,8 @@ class Child:
     started_at: float = field(default=0.0)
 
     def start(self) -> None:
-        self.process = subprocess.Popen(self.command, env={**os.environ, **self.env})
+        env = {"DOCSERVICE_LOG_FORMAT": "json", **os.environ, **self.env}
+        self.process = subprocess.Popen(self.command, env=env)
         self.started_at = time.monotonic()
 
     def stop(self) -> None:
@@ -50,8 +51,8 @@ def children(host: str, port: int, workers: int) -> list[Child]:
     pooled = {"DOCSERVICE_CONVERTER": "pool"}
     return [
         Child("converter", [python, "-m", "docservice.cli", "converter"]),
-        Child("web", [python, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers),
-                      "--timeout", "180", "--graceful-timeout", "20", "--access-logfile", "-",
+        Child("web", [python, "-m", "gunicorn", "--config", "python:docservice.logs", "--bind", f"{host}:{port}",
+                      "--workers", str(workers), "--timeout", "180", "--graceful-timeout", "20",
                       "docservice.wsgi:app"], pooled),
         Child("indexer", [python, "-m", "docservice.cli", "indexer"]),
         Child("worker", [python, "-m", "docservice.cli", "worker"], pooled),

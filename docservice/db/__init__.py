@@ -32,8 +32,8 @@ def make_engine(url: str, *, writer: bool = False) -> Engine:
     of work finds that another process committed in between.
     """
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
-    engine = create_engine(url, connect_args={"timeout": 10, "isolation_level": None})
+        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, hide_parameters=True)
+    engine = create_engine(url, connect_args={"timeout": 10, "isolation_level": None}, hide_parameters=True)
     event.listen(engine, "connect", _sqlite_pragmas)
     event.listen(engine, "begin", _begin_immediate if writer else _begin_deferred)
     return engine

@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -61,9 +62,40 @@ def server(tmp_path):
         process.kill()
         process.wait()
         pytest.fail("server did not start: " + log.read_text(errors="replace")[-2000:])
-    yield base, env
+    yield base, env, process.pid
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=40) == 0
+    assert not _descendants(process.pid), "a part of serve outlived it"
+    lines = [line for line in log.read_text(encoding="utf-8").splitlines() if line.startswith("{")]
+    assert lines and all(json.loads(line)["level"] for line in lines)  # structured, one object per line
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _descendants(pid: int) -> list[int]:
+    return [d for child in _children(pid) for d in (child, *_descendants(child))]
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def _part(serve_pid: int, marker: str) -> int:
+    return next(p for p in _children(serve_pid) if marker in _cmdline(p))
 
 
 def _token(http, user):
@@ -78,7 +110,7 @@ def _org_id(http, headers, code):
 
 
 def test_generate_open_archive_and_find(server, tmp_path):
-    base, env = server
+    base, env, _pid = server
     with httpx.Client(base_url=base, timeout=60) as http:
         secretary = _token(http, "bithu.kp1")
         kp1 = _org_id(http, secretary, "cb-kp1")
@@ -129,3 +161,71 @@ def test_generate_open_archive_and_find(server, tmp_path):
     again = _cli(env, "init", "--demo")  # running make run twice keeps the data
     assert again.returncode == 0
     assert _cli(env, "audit", "verify").returncode == 0
+
+
+def test_killing_a_web_worker_or_the_indexer_under_load_fails_only_requests_in_flight(server):
+    base, _env, serve_pid = server
+    with httpx.Client(base_url=base, timeout=30) as http:
+        archivist = _token(http, "luutru")
+        kp1 = _org_id(http, archivist, "cb-kp1")
+        ids = []
+        for index in range(5):
+            uploaded = http.post("/api/v1/records", headers=archivist,
+                                 files={"file": ("a.pdf", io.BytesIO(text_pdf(f"NGHỊ QUYẾT số {index} về dân vận.")))},
+                                 data={"metadata": json.dumps({"doc_type": "nghi_quyet", "date": "2025-05-01",
+                                                               "organization_id": kp1, "title": f"Dân vận {index}"})})
+            assert uploaded.status_code == 201, uploaded.text
+            ids.append(uploaded.json()["id"])
+
+    outcomes: list[tuple[float, str]] = []
+    stop = threading.Event()
+
+    def load(worker: int) -> None:
+        with httpx.Client(base_url=base, timeout=30) as client:
+            while not stop.is_set():
+                path = "/api/v1/search?q=dan+van" if worker % 2 else f"/api/v1/records/{ids[worker % len(ids)]}"
+                try:
+                    status = str(client.get(path, headers=archivist).status_code)
+                except httpx.HTTPError as error:
+                    status = type(error).__name__
+                outcomes.append((time.monotonic(), status))
+
+    threads = [threading.Thread(target=load, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    time.sleep(2)
+    gunicorn = _part(serve_pid, "gunicorn")
+    workers = _children(gunicorn)
+    assert len(workers) == 2
+    os.kill(workers[0], signal.SIGKILL)
+    killed_worker_at = time.monotonic()
+    time.sleep(2)
+    indexer = _part(serve_pid, "cli indexer")
+    os.kill(indexer, signal.SIGKILL)
+    time.sleep(3)
+    stop.set()
+    for thread in threads:
+        thread.join()
+
+    failures = [(at, status) for at, status in outcomes if status != "200"]
+    assert len(outcomes) > 100
+    # at most the requests the killed worker was serving (one per sync worker) fail, and only then
+    assert len(failures) <= 1, failures
+    assert all(abs(at - killed_worker_at) < 2 for at, _status in failures)
+    assert len(_children(gunicorn)) == 2 and workers[0] not in _children(gunicorn)  # replaced
+    new_indexer = _part(serve_pid, "cli indexer")
+    assert new_indexer != indexer  # restarted by serve
+    with httpx.Client(base_url=base, timeout=30) as http:
+        uploaded = http.post("/api/v1/records", headers=archivist,
+                             files={"file": ("b.pdf", io.BytesIO(text_pdf("NGHỊ QUYẾT về khuyến học sau sự cố.")))},
+                             data={"metadata": json.dumps({"doc_type": "nghi_quyet", "date": "2025-06-01",
+                                                           "organization_id": kp1, "title": "Khuyến học"})})
+        new_id = uploaded.json()["id"]
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            hits = http.get("/api/v1/search", params={"q": "khuyen hoc"}, headers=archivist).json()["hits"]
+            if new_id in [h["id"] for h in hits]:
+                break
+            time.sleep(0.2)
+        else:
+            pytest.fail("the restarted indexer did not index a new record within 10 s")
