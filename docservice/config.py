@@ -97,6 +97,9 @@ class Settings(BaseSettings):
         "forwarded_proto behind a proxy), always, never")
     forwarded_proto: bool = Field(False, description="trust X-Forwarded-For/-Proto from one reverse proxy in "
                                   "front of the service (client address and HTTPS in logs and the audit trail)")
+    search_cache_entries: int = Field(
+        256, ge=0, le=100_000, description="Whoosh: searches whose first 100 hits each web worker keeps until the "
+        "index changes (next pages and repeated searches answer at once); 0 = off")
     log_format: Literal["text", "json"] = Field(
         "text", description="logs as plain text or as JSON lines (docservice serve sets json for its parts); "
         "never any record text, query string or personal data beyond user names")

@@ -37,7 +37,8 @@ def search_backend(settings: Settings, catalogue: Catalogue) -> SearchIndex:
         return IndexHome(settings.search_dir, TantivyIndex)
     from docservice.search.whoosh_index import WhooshIndex
 
-    return IndexHome(settings.search_dir, WhooshIndex)
+    entries = settings.search_cache_entries
+    return IndexHome(settings.search_dir, lambda directory: WhooshIndex(directory, cache_entries=entries))
 
 
 @dataclass

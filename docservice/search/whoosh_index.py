@@ -17,6 +17,8 @@ import shutil
 import threading
 import traceback
 import warnings
+from collections import OrderedDict
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -139,8 +141,9 @@ def _release_leaked_files(exc: BaseException) -> None:
 class WhooshIndex:
     """A Whoosh index in ``directory`` (created on first use)."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, *, cache_entries: int = 0) -> None:
         self.directory = directory
+        self.cache_entries = cache_entries
         self._local = threading.local()
         self._generation = 0  # bumped by clear(): searchers of an emptied index are not refreshed
 
@@ -221,14 +224,41 @@ class WhooshIndex:
         return local.searcher
 
     def search(self, request: SearchRequest, visibility: Visibility) -> SearchResult:
-        facets = {"doc_type": sorting.FieldFacet("doc_type"), "year": sorting.FieldFacet("year"),
-                  "organization": sorting.FieldFacet("organization")}
-        sort = {"sortedby": "date", "reverse": True} if request.sort == "date" else {}
+        """Scoring and faceting every match is Python work in Whoosh, so the answer for the first
+        ``CACHE_WINDOW`` hits of a search is kept (per thread, ``cache_entries`` searches, least
+        recently used out) for as long as the index is unchanged: the next pages, and the same search
+        again after opening a record, are then served from it. The key holds the whole request and the
+        caller's scope and clearance; any change to the index (a new searcher) empties the cache."""
         searcher = self._searcher()
-        results = searcher.search_page(
-            text_query(request.query), request.page, pagelen=request.per_page,
-            filter=filter_query(request, visibility), groupedby=facets, **sort,
-        )
-        hits = [Hit(int(hit["id"]), float(hit.score or 0.0)) for hit in results]
-        counts = {name: {str(k): len(v) for k, v in results.results.groups(name).items()} for name in facets}
-        return SearchResult(total=results.total, hits=hits, facets=counts)
+        first, last = (request.page - 1) * request.per_page, request.page * request.per_page
+        if not self.cache_entries or last > CACHE_WINDOW:
+            return _run(searcher, request, visibility)
+        local = self._local
+        if getattr(local, "cache_for", None) is not searcher:
+            local.cache, local.cache_for = OrderedDict(), searcher
+        key = (replace(request, page=1, per_page=CACHE_WINDOW), visibility)
+        window = local.cache.get(key)
+        if window is None:
+            window = local.cache[key] = _run(searcher, key[0], visibility)
+            while len(local.cache) > self.cache_entries:
+                local.cache.popitem(last=False)
+        else:
+            local.cache.move_to_end(key)
+        return SearchResult(total=window.total, hits=window.hits[first:last], facets=window.facets)
+
+
+CACHE_WINDOW = 100  # hits kept per cached search: five pages of 20
+
+
+def _run(searcher: Any, request: SearchRequest, visibility: Visibility) -> SearchResult:
+    facets = {"doc_type": sorting.FieldFacet("doc_type"), "year": sorting.FieldFacet("year"),
+              "organization": sorting.FieldFacet("organization")}
+    sort = {"sortedby": "date", "reverse": True} if request.sort == "date" else {}
+    results = searcher.search_page(
+        text_query(request.query), request.page, pagelen=request.per_page,
+        filter=filter_query(request, visibility), groupedby=facets, **sort,
+    )
+    # Whoosh answers a page past the end with the last page; past the end there are no hits
+    hits = [Hit(int(hit["id"]), float(hit.score or 0.0)) for hit in results] if results.pagenum == request.page else []
+    counts = {name: {str(k): len(v) for k, v in results.results.groups(name).items()} for name in facets}
+    return SearchResult(total=results.total, hits=hits, facets=counts)

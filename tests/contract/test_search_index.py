@@ -10,7 +10,7 @@ from docservice.search.query import parse_query
 from docservice.search.tantivy_index import TantivyIndex
 from docservice.search.whoosh_index import WhooshIndex
 
-BACKENDS = {"whoosh": WhooshIndex, "tantivy": TantivyIndex}
+BACKENDS = {"whoosh": lambda d: WhooshIndex(d, cache_entries=4), "tantivy": TantivyIndex}  # small: evictions too
 
 ROOT, DONG, TAY = 1, 2, 3
 ALL = Visibility(scope_org_id=ROOT, clearance=3)
@@ -167,3 +167,23 @@ def test_single_letters_and_numbers_are_words(index):
     for q in ("ý", "ở", "Điều 5", "dieu 5", "a", "i"):
         assert 8 in _ids(index, q), q
     assert 8 not in _ids(index, "Điều 6")
+
+
+def test_whoosh_result_cache_answers_as_the_index_would_and_forgets_on_change(tmp_path):
+    cached, plain = WhooshIndex(tmp_path / "s", cache_entries=8), WhooshIndex(tmp_path / "s")
+    cached.upsert([_record(100 + n, f"Nghị quyết số {n} về đảng viên", "Đảng viên sinh hoạt chi bộ.",
+                           org=DONG if n % 2 else TAY, level=n % 3 % 2, date=dt.date(2000 + n % 20, 1, 1))
+                   for n in range(130)])
+    dong = Visibility(scope_org_id=DONG, clearance=0)
+    for visibility in (ALL, dong):
+        for page in (1, 2, 5, 6, 7):  # pages 6-7 lie beyond the kept window of 100 hits
+            request = SearchRequest(query=parse_query("dang vien"), page=page, per_page=20, sort="date")
+            assert cached.search(request, visibility) == plain.search(request, visibility)
+    request = SearchRequest(query=parse_query("dang vien"))
+    assert cached.search(request, dong).total < cached.search(request, ALL).total  # scope is in the key
+    before = cached.search(request, ALL).total
+    cached.upsert([_record(999, "Đảng viên mới", "Đảng viên mới chuyển đến.")])
+    assert cached.search(request, ALL).total == before + 1
+    cached.delete([999, 100])
+    assert cached.search(request, ALL).total == before - 1
+    assert cached.search(request, ALL) == plain.search(request, ALL)
