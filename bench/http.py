@@ -38,14 +38,14 @@ import urllib.request
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import insert, select  # noqa: E402
+from sqlalchemy import insert, select
 
-from bench.search import generate, queries  # noqa: E402
-from docservice.cli import initialise  # noqa: E402
-from docservice.config import Settings  # noqa: E402
-from docservice.db.models import Clearance, Organization, Record  # noqa: E402
-from docservice.search.indexer import rebuild  # noqa: E402
-from docservice.services import Services  # noqa: E402
+from bench.search import generate, queries
+from docservice.cli import initialise
+from docservice.config import Settings
+from docservice.db.models import Clearance, Organization, Record
+from docservice.search.indexer import rebuild
+from docservice.services import Services
 
 READER, PASSWORD = "uyvien", "AnPhu2026demo"
 
