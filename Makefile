@@ -12,7 +12,7 @@ APT_PACKAGES := libreoffice-writer-nogui python3-uno python3-venv fonts-liberati
 UNO_PYTHON := /usr/bin/python3
 UNO_VENV := .venv-uno
 
-.PHONY: run test system install lint templates golden bench clean-venv
+.PHONY: run test system install lint templates golden bench bench-http clean-venv
 
 run: system install
 	$(BIN)/docservice init --demo
@@ -62,6 +62,11 @@ golden: system install
 bench: system install
 	$(BIN)/python bench/generation.py
 	$(BIN)/python bench/conversion.py
+
+# HTTP load with wrk against docservice serve (10,000 generated records; see bench/http.py --help).
+bench-http: system install
+	@command -v wrk >/dev/null || $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends wrk
+	$(BIN)/python bench/http.py
 
 clean-venv:
 	rm -rf $(VENV) $(UNO_VENV)

@@ -40,6 +40,7 @@ from docservice.db.models import ImportItem, Job, Organization, Record, User
 from docservice.errors import Conflict, DocserviceError, NotFound, ValidationFailed
 from docservice.processes import alive
 from docservice.security import policy
+from docservice.security.audit import append_event
 from docservice.services import Services
 from docservice.validation import field_errors
 
@@ -250,6 +251,8 @@ def prepare(services: Services, directory: Path, manifest: Path | None, principa
                   params={**params, "username": principal.username})
         session.add(job)
         session.flush()
+        append_event(session, username=principal.username, action="import.start", object_type="import",
+                     object_id=job.id)
         return job
 
 

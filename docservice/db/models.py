@@ -380,7 +380,7 @@ class Record(Base):
     text: Mapped[str] = mapped_column(Text, default="")
     signatures: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     warnings: Mapped[list[str]] = mapped_column(JSON, default=list)
-    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("records.id"))
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("records.id"), index=True)
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), index=True)
     stage: Mapped[str | None] = mapped_column(String(24))
     page_sources: Mapped[list[str]] = mapped_column(JSON, default=list)

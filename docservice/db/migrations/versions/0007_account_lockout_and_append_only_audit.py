@@ -25,6 +25,8 @@ def upgrade() -> None:
         batch.add_column(sa.Column('password_changed_at', sa.DateTime(timezone=True), nullable=True))
     with op.batch_alter_table('audit_events') as batch:
         batch.add_column(sa.Column('detail', sa.String(length=255), nullable=True))
+    # a record page looks for the version that supersedes it: without this, a scan of every record
+    op.create_index('ix_records_supersedes_id', 'records', ['supersedes_id'])
     op.create_index('ix_audit_events_remote_addr_at', 'audit_events', ['remote_addr', 'at'])
     op.create_index('ix_audit_events_username_at', 'audit_events', ['username', 'at'])
     # Nobody changes or removes an audit event through the database connection the service uses —
@@ -56,6 +58,7 @@ def downgrade() -> None:
         op.execute("DROP TRIGGER audit_events_no_update")
         op.execute("DROP TRIGGER audit_events_no_delete")
     op.drop_index('ix_audit_events_username_at', 'audit_events')
+    op.drop_index('ix_records_supersedes_id', 'records')
     op.drop_index('ix_audit_events_remote_addr_at', 'audit_events')
     with op.batch_alter_table('audit_events') as batch:
         batch.drop_column('detail')
