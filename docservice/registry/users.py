@@ -84,45 +84,49 @@ def login(catalogue: Any, username: str, password: str, *, remote_addr: str | No
     """Check a login and record it; the user's id, or raise.
 
     Raises ``TooManyAttempts`` when the address has failed too often, ``AccountLocked`` while the
-    account is locked, ``InvalidCredentials`` otherwise. Failures are committed (count, lock, audit
-    event) before the error is raised.
+    account is locked, ``InvalidCredentials`` otherwise. The password is checked outside any write
+    transaction (scrypt takes a while); the outcome — counts, lock, audit event — is then committed
+    before the error is raised.
     """
     username = username[:64]
     now = _now()
-    since = now - dt.timedelta(minutes=limits.minutes)
-    with catalogue.session() as session:
-        if remote_addr and _failures_from(session, remote_addr, since) >= limits.per_address:
-            append_event(session, username=username, action=action, outcome="throttled", remote_addr=remote_addr)
-            error: Exception = TooManyAttempts(headers={"Retry-After": str(limits.minutes * 60)})
-        else:
-            user = session.scalar(select(User).where(User.username == username))
-            error = _check(session, username, user, password, now, remote_addr, action, limits)
-            if user is not None and not isinstance(error, Exception):
-                return user.id
-    raise error
-
-
-def _check(session: Session, name: str, user: User | None, password: str, now: dt.datetime,
-           remote_addr: str | None, action: str, limits: LoginLimits) -> Exception | None:
-    """``None`` when the login succeeds (the account is updated), else the error to raise."""
-    if user is not None and user.locked_until is not None and user.locked_until > now:
+    with catalogue.reader() as session:
+        throttled = bool(remote_addr) and _failures_from(
+            session, remote_addr, now - dt.timedelta(minutes=limits.minutes)) >= limits.per_address
+        user = session.scalar(select(User).where(User.username == username))
+        user_id, locked_until = (user.id, user.locked_until) if user else (None, None)
+        password_hash, active = (user.password_hash, user.active) if user else (_DUMMY_HASH, False)
+    if throttled:
+        outcome = "throttled"
+    elif locked_until is not None and locked_until > now:
         verify_password(_DUMMY_HASH, password)
-        append_event(session, username=name, action=action, object_type="user", object_id=user.id,
-                     outcome="locked", remote_addr=remote_addr)
-        return _locked(user.locked_until, now)
-    if user is None or not verify_password(user.password_hash, password) or not user.active:
-        if user is None:
-            verify_password(_DUMMY_HASH, password)
-        append_event(session, username=name, action=action, object_type="user" if user else None,
-                     object_id=user.id if user else None, outcome="denied", remote_addr=remote_addr)
+        outcome = "locked"
+    else:
+        outcome = "ok" if verify_password(password_hash, password) and active else "denied"
+    with catalogue.session() as session:
+        user = session.get(User, user_id) if user_id is not None else None
+        error = _record(session, username, user, outcome, now, remote_addr, action, limits)
+    if error is not None:
+        raise error
+    return user_id
+
+
+def _record(session: Session, name: str, user: User | None, outcome: str, now: dt.datetime,
+            remote_addr: str | None, action: str, limits: LoginLimits) -> Exception | None:
+    """Write the login's outcome; ``None`` when it succeeded, else the error to raise."""
+    append_event(session, username=name, action=action, object_type="user" if user else None,
+                 object_id=user.id if user else None, outcome=outcome, remote_addr=remote_addr)
+    if outcome == "throttled":
+        return TooManyAttempts(headers={"Retry-After": str(limits.minutes * 60)})
+    if outcome == "locked":
+        return _locked(user.locked_until or now, now)
+    if outcome == "denied":
         if user is not None and user.active:
             return _count_failure(session, user, now, remote_addr, limits) or InvalidCredentials()
         return InvalidCredentials()
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
-    append_event(session, username=name, action=action, object_type="user", object_id=user.id,
-                 remote_addr=remote_addr)
     return None
 
 

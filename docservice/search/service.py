@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.orm import contains_eager
+
 from docservice.db import Catalogue
 from docservice.db.models import Organization, Record
 from docservice.search.interface import SearchIndex, SearchRequest, Visibility
@@ -61,7 +63,8 @@ def search_records(
         visibility = Visibility(principal.scope_org_id, int(principal.clearance))
         result = index.search(request, visibility)
         ids = [hit.id for hit in result.hits]
-        records = {r.id: r for r in session.scalars(policy.visible(Record, principal).where(Record.id.in_(ids)))}
+        records = {r.id: r for r in session.scalars(policy.visible(Record, principal).where(Record.id.in_(ids))
+                                                    .options(contains_eager(Record.organization)))}
         org_ids = [int(k) for k in result.facets.get("organization", {})]
         names = dict(session.execute(
             policy.visible_organizations(principal).where(Organization.id.in_(org_ids))

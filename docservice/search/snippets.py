@@ -9,6 +9,7 @@ folded text (offsets equal to the text's), then checked word by word where the e
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 
@@ -51,10 +52,21 @@ def _spans(text: str, folded: str, query: ParsedQuery) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
+def _prepare(text: str) -> tuple[str, str]:
+    text = " ".join(normalize(text).split())
+    return text, fold_same_length(text)
+
+
+# The texts of the hits a worker showed last: the next page, the same search again or a search for other
+# words in the same records skip normalising and folding them. Long texts are not kept.
+_prepared = functools.lru_cache(maxsize=256)(_prepare)
+_KEEP_UP_TO = 60_000
+
+
 def make_snippet(text: str, query: ParsedQuery, *, width: int = WIDTH) -> str:
     """About ``width`` characters of ``text`` around its best run of matches, safe to put in HTML."""
-    text = " ".join(normalize(text).split())
-    spans = _spans(text, fold_same_length(text), query)
+    text, folded = _prepared(text) if len(text) <= _KEEP_UP_TO else _prepare(text)
+    spans = _spans(text, folded, query)
     if not spans:
         return html.escape(text[:width], quote=False) + (" …" if len(text) > width else "")
     # the window holding the most matched words, starting a little before its first one
