@@ -25,6 +25,7 @@ from docservice.api import (
     templates,
     users,
 )
+from docservice.api.context import audit_refused_write
 
 
 def _cache_request_schemas() -> None:
@@ -59,6 +60,7 @@ def register_api(app: OpenAPI) -> None:
         app.register_api(module.blueprint)
     _register_openapi_document(app)
     _cache_request_schemas()
+    app.after_request(audit_refused_write)
 
 
 def _register_openapi_document(app: Flask) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import current_app, g, request
@@ -72,6 +73,30 @@ def audit_read(action: str, object_type: str, row: Any) -> None:
         with services().catalogue.session() as session:
             append_event(session, username=caller().username, action=action, object_type=object_type,
                          object_id=row.id, remote_addr=request.remote_addr)
+
+
+_WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_REFUSED = {403: "denied", 404: "not_found"}
+
+
+def audit_refused_write(response: Any) -> Any:
+    """A write the caller was refused (no right: 403; outside their scope or clearance: 404) is an event
+    too, naming the route and the id asked for — the trail shows who tried to change what."""
+    principal = g.get("principal")
+    if (request.method in _WRITES and response.status_code in _REFUSED and principal is not None
+            and request.path.startswith(PREFIX)):
+        from docservice.security.audit import append_event
+
+        rule = request.url_rule.rule if request.url_rule else request.path
+        target = (request.view_args or {}).get("id")
+        try:
+            with services().catalogue.session() as session:
+                append_event(session, username=principal.username, action=f"api.{request.method.lower()}",
+                             object_type="route", object_id=target, outcome=_REFUSED[response.status_code],
+                             remote_addr=request.remote_addr, detail=f"{request.method} {rule}")
+        except Exception:  # the refusal stands; the failure to record it is logged
+            logging.getLogger(__name__).exception("refused write not recorded in the audit trail")
+    return response
 
 
 def dump(model: BaseModel, status: int = 200) -> tuple[dict[str, Any], int]:

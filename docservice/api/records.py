@@ -123,8 +123,11 @@ def record_versions(path: IdPath):
     principal = caller()
     policy.require(principal, "record.read")
     with services().catalogue.reader() as session:
-        past = history(session, record_or_404(session, path.id, principal), principal)
-        return dump(RecordVersions(items=[record_out(r) for r in past["versions"]]))
+        record = record_or_404(session, path.id, principal)
+        past = history(session, record, principal)
+        out = RecordVersions(items=[record_out(r) for r in past["versions"]])
+    audit_read("record.versions", "record", record)
+    return dump(out)
 
 
 @blueprint.post("/records/<int:id>/versions", responses={201: RecordOut, **problems(403, 409, 413, 415)})

@@ -185,6 +185,16 @@ def test_only_admins_manage_users_and_only_in_their_scope(client, auth, world, s
     _problem(client.post("/api/v1/users", headers=tay_admin, json={
         "username": "le.dong", "password": "ThuKy2026xyz", "role": "reader", "organization_id": world.dong_id}),
         404, "not_found")
+    _problem(client.post("/api/v1/users", headers=auth("uyvien"), json={
+        "username": "le.dong", "password": "ThuKy2026xyz", "role": "reader", "organization_id": world.dong_id}),
+        403, "forbidden")
+    # refused writes are in the trail: who, which route, which id, refused how
+    refused = [e for e in _events(svc) if e[1].startswith("api.")]
+    assert refused == [
+        ("qt.tay", "api.post", str(dong_secretary), "not_found", "POST /api/v1/users/<int:id>/password"),
+        ("qt.tay", "api.post", None, "not_found", "POST /api/v1/users"),
+        ("uyvien", "api.post", None, "denied", "POST /api/v1/users"),
+    ]
 
 
 def test_unlock_by_an_admin(client, auth, world, svc):
@@ -216,11 +226,12 @@ def test_reading_a_confidential_record_is_an_event_and_an_ordinary_one_is_not(cl
         assert client.get(f"/api/v1/records/{record_id}", headers=reader).status_code == 200
         assert client.get(f"/api/v1/records/{record_id}?from_search=true", headers=reader).status_code == 200
         assert client.get(f"/api/v1/records/{record_id}/file", headers=reader).status_code == 200
+        assert client.get(f"/api/v1/records/{record_id}/versions", headers=reader).status_code == 200
     # a reader without clearance gets 404 and leaves a trace of nothing but the attempt's absence
     _problem(client.get(f"/api/v1/records/{secret}", headers=auth("uyvien")), 404, "not_found")
-    reads = [(e[0], e[1], e[2]) for e in _events(svc) if e[1] in ("record.view", "search.open", "record.download")]
+    reads = [(e[0], e[1], e[2]) for e in _events(svc) if e[1].startswith(("record.", "search.")) and e[0] != "luutru"]
     assert reads == [("thuky.dong", "record.view", str(secret)), ("thuky.dong", "search.open", str(secret)),
-                     ("thuky.dong", "record.download", str(secret))]
+                     ("thuky.dong", "record.download", str(secret)), ("thuky.dong", "record.versions", str(secret))]
     with svc.catalogue.reader() as session:
         remote = session.scalar(select(AuditEvent.remote_addr).where(AuditEvent.action == "search.open"))
     assert remote == "127.0.0.1"
