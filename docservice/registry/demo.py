@@ -188,6 +188,7 @@ def _users(session: Session, orgs: dict[str, Organization]) -> None:
             create_user(
                 session, username=demo.username, password=DEMO_PASSWORD, role=demo.role,
                 organization=orgs[demo.org_code], clearance=demo.clearance, full_name=demo.full_name,
+                by="init --demo",
             )
 
 
