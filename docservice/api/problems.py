@@ -26,8 +26,25 @@ _HTTP_ERRORS: dict[int, type[errors.DocserviceError]] = {
 
 
 def problem_response(error: errors.DocserviceError) -> Response:
+    if not request.path.startswith("/api/") and request.endpoint != "openapi_json":
+        return _error_page(error)
     body = json.dumps(error.to_problem(), ensure_ascii=False, default=str)
     response = Response(body, status=error.status, content_type=errors.PROBLEM_CONTENT_TYPE)
+    for name, value in error.headers.items():
+        response.headers[name] = value
+    return response
+
+
+def _error_page(error: errors.DocserviceError) -> Response:
+    """The same error for a person: a page in the site's layout, the same status."""
+    from flask import render_template
+
+    try:
+        page = render_template("error.html", error=error)
+    except Exception:  # the page itself failed (no session, no database): plain text says it
+        log.exception("error page failed")
+        page = f"{error.title}: {error.detail}"
+    response = Response(page, status=error.status, content_type="text/html; charset=utf-8")
     for name, value in error.headers.items():
         response.headers[name] = value
     return response

@@ -121,3 +121,6 @@ def register_web(app: Flask) -> None:
     csrf.init_app(app)
     app.register_error_handler(CSRFError, _csrf_failed)
     app.register_blueprint(bp)
+    from docservice.web import reading
+
+    app.register_blueprint(reading.bp)

@@ -1,0 +1,117 @@
+"""Pages for finding and reading: search, a record, its file. Everything through the same services and
+policy as the API: scope and clearance limit every hit, count, facet and file; reads of confidential
+records are audited."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from flask import Blueprint, current_app, g, render_template, request, send_file, url_for
+from pydantic import ValidationError
+
+from docservice.api.schemas import SearchQuery
+from docservice.archive.service import history, record_or_404
+from docservice.db.models import Clearance, Organization, Record
+from docservice.errors import Gone
+from docservice.search.interface import SearchRequest
+from docservice.search.query import parse_query
+from docservice.search.service import search_records
+from docservice.security import policy
+from docservice.security.audit import append_event
+from docservice.text import number_key
+from docservice.web.session import login_required
+
+bp = Blueprint("reading", __name__)
+
+VERDICTS = {True: "Chữ ký hợp lệ, tệp nguyên vẹn", False: "Chữ ký không hợp lệ hoặc tệp đã bị sửa sau khi ký"}
+
+
+def _svc():
+    return current_app.extensions["docservice"]
+
+
+def doc_type_names() -> dict[str, str]:
+    return {key: t.name for key, t in _svc().rules.current().doc_types.items()}
+
+
+def _visible_orgs() -> list[Organization]:
+    with _svc().catalogue.reader() as session:
+        return list(session.scalars(policy.visible_organizations(g.principal).order_by(Organization.path)))
+
+
+@bp.get("/search")
+@login_required
+def search_page():
+    args = {k: v for k, v in request.args.items() if v != ""}
+    errors: dict[str, str] = {}
+    page = None
+    try:
+        query = SearchQuery.model_validate(args)
+    except ValidationError as exc:
+        query = SearchQuery()
+        for error in exc.errors():
+            field = str(error["loc"][0]) if error["loc"] else "q"
+            errors[field] = "Giá trị không hợp lệ."
+    if not errors and (query.q.strip() or query.number):
+        svc = _svc()
+        search = SearchRequest(
+            query=parse_query(query.q), organization_id=query.organization_id, doc_type=query.doc_type,
+            year=query.year, date_from=query.date_from, date_to=query.date_to,
+            number_key=number_key(query.number) if query.number else None,
+            include_superseded=query.include_superseded, sort=query.sort, page=query.page, per_page=query.per_page)
+        page = search_records(search, g.principal, catalogue=svc.catalogue, index=svc.search_index)
+    pages = math.ceil(page.total / page.per_page) if page else 0
+    return render_template("search.html", query=query, page=page, pages=pages, errors=errors,
+                           organizations=_visible_orgs(), doc_types=doc_type_names(), link=_search_link)
+
+
+def _search_link(**changes: Any) -> str:
+    """This search's URL with ``changes`` (``None`` removes a parameter); page 1 unless given."""
+    params = {k: v for k, v in request.args.items() if v != ""}
+    params.pop("page", None)
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return url_for("reading.search_page", **params)
+
+
+@bp.get("/records/<int:record_id>")
+@login_required
+def record_page(record_id: int):
+    svc, principal = _svc(), g.principal
+    with svc.catalogue.reader() as session:
+        record = record_or_404(session, record_id, principal)
+        past = history(session, record, principal)
+        organization = session.get(Organization, record.organization_id)
+        detail = {"record": record, "organization": organization, "versions": past["versions"],
+                  "checks": past["checks"], "corrections": past["corrections"]}
+        session.expunge_all()
+    if record.confidentiality >= Clearance.mat:
+        _audit("search.open" if request.args.get("from") == "search" else "record.view", record)
+    return render_template("record.html", doc_types=doc_type_names(), verdicts=VERDICTS, **detail)
+
+
+@bp.get("/records/<int:record_id>/file")
+@login_required
+def record_file(record_id: int):
+    svc, principal = _svc(), g.principal
+    with svc.catalogue.reader() as session:
+        record = record_or_404(session, record_id, principal)
+    if record.disposed_at is not None:
+        raise Gone(f"Hồ sơ số {record.id} đã được hủy theo quy định; chỉ còn thông tin mô tả.")
+    if record.confidentiality >= Clearance.mat:
+        _audit("record.download", record)
+    inline = request.args.get("xem") == "1"
+    return send_file(svc.blobs.open(record.sha256), mimetype="application/pdf", as_attachment=not inline,
+                     download_name=f"ho-so-{record.id}.pdf", etag=record.sha256, max_age=0)
+
+
+def _audit(action: str, record: Record) -> None:
+    with _svc().catalogue.session() as session:
+        append_event(session, username=g.principal.username, action=action, object_type="record",
+                     object_id=record.id, remote_addr=request.remote_addr)
+
+
