@@ -8,6 +8,8 @@ PORT ?= 5000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := libreoffice-writer-nogui python3-uno python3-venv fonts-liberation2 poppler-utils qpdf \
 	tesseract-ocr tesseract-ocr-vie postgresql-client
+# Only for the tests: Debian's Chromium, driven by Playwright in the browser tests.
+TEST_APT_PACKAGES := chromium
 # LibreOffice's UNO bridge imports only in Debian's own Python: the converter pool runs there.
 UNO_PYTHON := /usr/bin/python3
 UNO_VENV := .venv-uno
@@ -19,6 +21,7 @@ run: system install
 	$(BIN)/docservice serve --host $(HOST) --port $(PORT)
 
 test: system install
+	@$(MAKE) --no-print-directory system APT_PACKAGES="$(TEST_APT_PACKAGES)"
 	$(BIN)/ruff check docservice tests bench templates_docx
 	$(BIN)/pytest
 
