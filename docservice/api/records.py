@@ -70,14 +70,14 @@ def record_out(record: Record) -> RecordOut:
     )
 
 
-def _options(svc: Services) -> ArchiveOptions:
+def archive_options(svc: Services) -> ArchiveOptions:
     settings = svc.settings
     return ArchiveOptions(trust_roots=settings.trust_roots, max_pages=settings.max_pages,
                           ocr_max_pages=settings.ocr_max_pages)
 
 
 @contextmanager
-def _spooled(upload: Any) -> Iterator[Path]:
+def spooled_upload(upload: Any) -> Iterator[Path]:
     """The uploaded file in a temporary file of the archive's own disk, removed afterwards."""
     with tempfile.NamedTemporaryFile(dir=services().upload_dir, suffix=".pdf") as spool:
         for chunk in iter(lambda: upload.stream.read(CHUNK), b""):
@@ -90,9 +90,9 @@ def _spooled(upload: Any) -> Iterator[Path]:
 def create_record(form: RecordForm):
     """Lưu trữ một tệp PDF (giữ nguyên từng byte) cùng thông tin văn bản."""
     svc = services()
-    with _spooled(form.file) as path:
+    with spooled_upload(form.file) as path:
         record = archive_pdf(path, form.metadata, caller(), catalogue=svc.catalogue, blobs=svc.blobs,
-                             rules=svc.rules, options=_options(svc), remote_addr=request.remote_addr)
+                             rules=svc.rules, options=archive_options(svc), remote_addr=request.remote_addr)
     return dump(record_out(record), 201)
 
 
@@ -134,9 +134,9 @@ def record_versions(path: IdPath):
 def create_record_version(path: IdPath, form: RecordVersionForm):
     """Nộp tệp mới thay thế hồ sơ; hồ sơ cũ được giữ nguyên và đánh dấu đã có bản thay thế."""
     svc = services()
-    with _spooled(form.file) as spooled:
+    with spooled_upload(form.file) as spooled:
         record = add_version(path.id, spooled, form.metadata, caller(), catalogue=svc.catalogue, blobs=svc.blobs,
-                             rules=svc.rules, options=_options(svc), remote_addr=request.remote_addr)
+                             rules=svc.rules, options=archive_options(svc), remote_addr=request.remote_addr)
     return dump(record_out(record), 201)
 
 

@@ -19,7 +19,7 @@ from werkzeug.serving import make_server
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
-        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--lang=vi-VN"]
 SHOTS = Path(os.environ.get("DOCSERVICE_SCREENSHOTS", Path(__file__).resolve().parents[2] / "screenshots"))
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True,
          "has_touch": True}
