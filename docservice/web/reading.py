@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from docservice.api.schemas import SearchQuery
 from docservice.archive.service import history, record_or_404
-from docservice.db.models import Clearance, Organization, Record
+from docservice.db.models import Clearance, Organization
 from docservice.errors import Gone
 from docservice.search.interface import SearchRequest
 from docservice.search.query import parse_query
@@ -90,7 +90,7 @@ def record_page(record_id: int):
                   "checks": past["checks"], "corrections": past["corrections"]}
         session.expunge_all()
     if record.confidentiality >= Clearance.mat:
-        _audit("search.open" if request.args.get("from") == "search" else "record.view", record)
+        audit_event("search.open" if request.args.get("from") == "search" else "record.view", "record", record.id)
     return render_template("record.html", doc_types=doc_type_names(), verdicts=VERDICTS, **detail)
 
 
@@ -103,15 +103,16 @@ def record_file(record_id: int):
     if record.disposed_at is not None:
         raise Gone(f"Hồ sơ số {record.id} đã được hủy theo quy định; chỉ còn thông tin mô tả.")
     if record.confidentiality >= Clearance.mat:
-        _audit("record.download", record)
+        audit_event("record.download", "record", record.id)
     inline = request.args.get("xem") == "1"
     return send_file(svc.blobs.open(record.sha256), mimetype="application/pdf", as_attachment=not inline,
                      download_name=f"ho-so-{record.id}.pdf", etag=record.sha256, max_age=0)
 
 
-def _audit(action: str, record: Record) -> None:
+def audit_event(action: str, object_type: str, object_id: int) -> None:
+    """An audit event for the signed-in user's read of a confidential object."""
     with _svc().catalogue.session() as session:
-        append_event(session, username=g.principal.username, action=action, object_type="record",
-                     object_id=record.id, remote_addr=request.remote_addr)
+        append_event(session, username=g.principal.username, action=action, object_type=object_type,
+                     object_id=object_id, remote_addr=request.remote_addr)
 
 

@@ -1,0 +1,181 @@
+"""The secretary's pages: record a meeting, see its figures, make its minutes and resolution, and the
+generated document with its downloads and preview. The same services and rules as the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, send_file, url_for
+from pydantic import ValidationError
+
+from docservice.db.models import Clearance, Document, Meeting, Organization, OrgKind
+from docservice.errors import DocserviceError
+from docservice.meetings.documents import generate_for_meeting
+from docservice.meetings.models import MeetingIn
+from docservice.meetings.service import record_meeting
+from docservice.registry.members import members_on
+from docservice.security import policy
+from docservice.validation import validation_failed
+from docservice.web.forms import EmptyForm
+from docservice.web.reading import audit_event, doc_type_names
+from docservice.web.session import login_required
+
+bp = Blueprint("secretary", __name__)
+CONTENT_BLOCKS = 3
+STATUSES = {"present": "Có mặt", "absent_excused": "Vắng có lý do", "absent_unexcused": "Vắng không lý do"}
+KINDS = {"thuong_ky": "Sinh hoạt thường kỳ", "chuyen_de": "Sinh hoạt chuyên đề", "bat_thuong": "Họp bất thường"}
+MIME = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "pdf": "application/pdf"}
+
+
+def _svc():
+    return current_app.extensions["docservice"]
+
+
+def _cells(session) -> list[Organization]:
+    return list(session.scalars(policy.visible_organizations(g.principal)
+                                .where(Organization.kind == OrgKind.chi_bo).order_by(Organization.path)))
+
+
+@bp.route("/meetings/new", methods=["GET", "POST"])
+@login_required
+def new_meeting():
+    policy.require(g.principal, "meeting.write")
+    form, errors = EmptyForm(), {}
+    values = request.form if request.method == "POST" else request.args
+    try:
+        day = dt.date.fromisoformat(values.get("date") or dt.date.today().isoformat())
+    except ValueError:
+        day, errors["date"] = dt.date.today(), "Ngày không hợp lệ."
+    with _svc().catalogue.reader() as session:
+        cells = _cells(session)
+        org_id = int(values.get("organization_id") or 0) or (cells[0].id if len(cells) == 1 else 0)
+        org = next((c for c in cells if c.id == org_id), None)
+        members = members_on(session, org.id, day) if org else []
+        session.expunge_all()
+    if request.method == "POST" and org is not None and members:
+        if not form.validate_on_submit():
+            errors["form"] = "Biểu mẫu đã hết hạn; vui lòng gửi lại."
+        else:
+            payload = _payload(request.form, org.id, day, members)
+            try:
+                data = MeetingIn.model_validate(payload)
+                meeting = record_meeting(data, g.principal, catalogue=_svc().catalogue, rules=_svc().rules)
+            except ValidationError as exc:
+                errors.update(validation_failed(exc).errors or {})
+            except DocserviceError as exc:
+                if exc.status in (403, 404):
+                    raise
+                errors.update(exc.errors or {"form": exc.detail})
+            else:
+                flash("Đã ghi buổi sinh hoạt. Kiểm tra số liệu rồi tạo biên bản, nghị quyết.", "info")
+                return redirect(url_for("secretary.meeting_page", meeting_id=meeting.id))
+    return render_template("meeting_new.html", form=form, cells=cells, org=org, day=day, members=members,
+                           values=values, errors=errors, statuses=STATUSES, kinds=KINDS, blocks=CONTENT_BLOCKS,
+                           levels=[c for c in Clearance if c <= g.principal.clearance]), 422 if errors else 200
+
+
+def _lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _payload(form: Any, org_id: int, day: dt.date, members: list) -> dict[str, Any]:
+    """The form as the API's meeting body (the service checks it the same way)."""
+    by_name = {m.full_name.casefold(): m.member_id for m in members}
+    contents = []
+    for index in range(1, CONTENT_BLOCKS + 1):
+        heading, text = form.get(f"heading_{index}", "").strip(), form.get(f"text_{index}", "").strip()
+        if not heading and not text:
+            continue
+        speakers = []
+        for line in _lines(form.get(f"speakers_{index}")):
+            name, _, summary = line.partition(":")
+            member = by_name.get(name.strip().casefold())
+            who = {"member_id": member} if member else {"name": name.strip()}
+            speakers.append({**who, "summary": summary.strip() or "Phát biểu ý kiến."})
+        contents.append({"heading": heading or f"Nội dung {index}", "text": text, "speakers": speakers})
+    votes = None
+    if form.get("votes_for", "").strip():
+        votes = {"for": form.get("votes_for"), "against": form.get("votes_against") or 0,
+                 "abstain": form.get("votes_abstain") or 0}
+    return {
+        "organization_id": org_id, "kind": form.get("kind"), "date": day.isoformat(),
+        "start_time": form.get("start_time"), "end_time": form.get("end_time"), "location": form.get("location"),
+        "chair_id": form.get("chair_id") or None, "minute_taker_id": form.get("minute_taker_id") or None,
+        "attendance": [{"member_id": m.member_id, "status": form.get(f"status_{m.member_id}", "present"),
+                        "reason": form.get(f"reason_{m.member_id}", "").strip() or None} for m in members],
+        "guests": _lines(form.get("guests")), "topic": form.get("topic", "").strip() or None,
+        "contents": contents, "conclusion": form.get("conclusion", "").strip(), "votes": votes,
+        "confidentiality": form.get("confidentiality") or "thuong",
+    }
+
+
+@bp.get("/meetings/<int:meeting_id>")
+@login_required
+def meeting_page(meeting_id: int):
+    policy.require(g.principal, "meeting.read")
+    with _svc().catalogue.reader() as session:
+        meeting = policy.get_visible(session, Meeting, meeting_id, g.principal)
+        attendance = [(a.full_name, a.attendance, a.reason) for a in meeting.attendance]
+        organization = meeting.organization.name
+        documents = list(session.scalars(policy.visible(Document, g.principal).where(
+            Document.meeting_id == meeting.id).order_by(Document.id)))
+        session.expunge_all()
+    if meeting.confidentiality >= Clearance.mat:
+        audit_event("meeting.view", "meeting", meeting.id)
+    return render_template("meeting.html", meeting=meeting, attendance=attendance, organization=organization,
+                           documents=documents, statuses=STATUSES, kinds=KINDS, form=EmptyForm(),
+                           may_write=policy.may(g.principal, "meeting.write"))
+
+
+@bp.post("/meetings/<int:meeting_id>/<any(minutes, resolution):which>")
+@login_required
+def make_document(meeting_id: int, which: str):
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        flash("Biểu mẫu đã hết hạn; vui lòng thử lại.", "warning")
+        return redirect(url_for("secretary.meeting_page", meeting_id=meeting_id))
+    svc = _svc()
+    fields = {"tasks": _lines(request.form.get("tasks"))} if which == "resolution" else {}
+    try:
+        document = generate_for_meeting(meeting_id, which, fields, g.principal, catalogue=svc.catalogue,
+                                        blobs=svc.blobs, converter=svc.converter, templates=svc.templates,
+                                        rules=svc.rules)
+    except DocserviceError as exc:
+        if exc.status in (403, 404):
+            raise
+        flash(exc.detail + (" " + "; ".join(exc.errors.values()) if exc.errors else ""), "warning")
+        return redirect(url_for("secretary.meeting_page", meeting_id=meeting_id))
+    flash(f"Đã tạo {'biên bản' if which == 'minutes' else 'nghị quyết'} số {document.number}.", "info")
+    return redirect(url_for("secretary.document_page", document_id=document.id))
+
+
+@bp.get("/documents/<int:document_id>")
+@login_required
+def document_page(document_id: int):
+    with _svc().catalogue.reader() as session:
+        document = policy.get_visible(session, Document, document_id, g.principal)
+        organization = session.get(Organization, document.organization_id).name
+        session.expunge_all()
+    if document.confidentiality >= Clearance.mat:
+        audit_event("document.view", "document", document.id)
+    return render_template("document.html", document=document, organization=organization,
+                           doc_types=doc_type_names(), may_file=policy.may(g.principal, "record.create"))
+
+
+@bp.get("/documents/<int:document_id>/<any(docx, pdf):kind>")
+@login_required
+def document_file(document_id: int, kind: str):
+    svc = _svc()
+    with svc.catalogue.reader() as session:
+        document = policy.get_visible(session, Document, document_id, g.principal)
+    if document.confidentiality >= Clearance.mat:
+        audit_event(f"document.download.{kind}", "document", document.id)
+    digest = document.docx_sha256 if kind == "docx" else document.pdf_sha256
+    inline = kind == "pdf" and request.args.get("xem") == "1"
+    response = send_file(svc.blobs.open(digest), mimetype=MIME[kind], as_attachment=not inline,
+                         download_name=f"{document.number.replace('/', '-')}.{kind}", etag=digest, max_age=0)
+    if inline:  # shown in the document page's preview frame, on this site only
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
+        response.headers["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"
+    return response

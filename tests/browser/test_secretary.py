@@ -1,0 +1,66 @@
+"""As a secretary: record a meeting from the cell's member list, see the computed figures, generate the
+minutes and resolution, and download the PDF."""
+
+import subprocess
+
+from tests.browser.test_reader import _sign_in
+from tests.builders import build_example_cell, person
+
+
+def test_secretary_records_a_meeting_and_downloads_the_minutes(live_server, browser_context, shot, world, svc,
+                                                                tmp_path):
+    with svc.catalogue.session() as session:
+        groups = build_example_cell(session, world.dong_id)
+    page = browser_context.new_page()
+    _sign_in(page, live_server, "thuky.dong")
+    page.get_by_role("link", name="Ghi sinh hoạt").click()
+    page.get_by_label("Ngày sinh hoạt").fill("2026-02-05")
+    page.get_by_role("button", name="Lấy danh sách đảng viên").click()
+    page.wait_for_selector("table.attendance")
+    assert page.locator("table.attendance tbody tr").count() == 30
+
+    page.get_by_label("Địa điểm").fill("Nhà văn hóa thôn Đông")
+    page.get_by_label("Thư ký").select_option(label=person(4))
+    excused, unexcused = groups["others"][5], groups["others"][6]
+    page.locator(f"select[name=status_{excused}]").select_option("absent_excused")
+    page.locator(f"input[name=reason_{excused}]").fill("Đi công tác")
+    page.locator(f"select[name=status_{unexcused}]").select_option("absent_unexcused")
+    for member, reason in ((groups["exempted"][1], "Miễn sinh hoạt, ốm dài ngày"),
+                           (groups["di"][0], "Sinh hoạt tạm thời nơi khác")):
+        page.locator(f"select[name=status_{member}]").select_option("absent_excused")
+        page.locator(f"input[name=reason_{member}]").fill(reason)
+    page.get_by_label("Tiêu đề").first.fill("Đánh giá kết quả tháng 01/2026")
+    page.get_by_label("Nội dung", exact=True).first.fill("Chi bộ lãnh đạo hoàn thành nhiệm vụ tháng 01/2026.")
+    page.get_by_label("Ý kiến phát biểu").first.fill(f"{person(3)}: Đề nghị tăng cường công tác dân vận.")
+    page.get_by_label("Kết luận của chủ trì").fill("Thống nhất nội dung nghị quyết tháng 02/2026.")
+    page.get_by_label("Tán thành", exact=True).fill("20")
+    shot(page, "ghi-sinh-hoat")
+    page.get_by_role("button", name="Ghi buổi sinh hoạt").click()
+    page.wait_for_load_state()
+    assert page.locator("#so-lieu").count() == 1, page.locator("main").inner_text()[:1500]
+    figures = page.locator("section[aria-labelledby=so-lieu]").inner_text()
+    # 25 official − 1 away (di) − 1 exempted and absent − 1 excused = 22; 21 present; 2/3 → 15; passes with 12+
+    assert "Đảng viên được tính\n22" in figures or "22" in figures.split("Đảng viên được tính")[1][:8]
+    assert "cần ít nhất 15 — đủ" in figures and "thông qua" in figures
+    shot(page, "so-lieu-sinh-hoat")
+
+    page.get_by_role("button", name="Tạo biên bản").click()
+    page.wait_for_selector("iframe.preview")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Biên bản")
+    assert "01-BB/CB" in page.locator("dl.facts").inner_text()
+    shot(page, "bien-ban")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Tải PDF").click()
+    target = tmp_path / "bien-ban.pdf"
+    download.value.save_as(target)
+    text = subprocess.run(["pdftotext", str(target), "-"], capture_output=True, check=True, text=True).stdout
+    assert "BIÊN BẢN" in text and "Quang Khải 9 – đi công tác" in text, text[:1500]
+    assert "tại Nhà văn hóa thôn" in text and "có mặt 21" in text
+
+    page.go_back()  # the meeting page again: now its resolution
+    page.get_by_label("Nhiệm vụ, giải pháp của nghị quyết (mỗi dòng một ý)").fill(
+        "Tăng cường công tác dân vận.\nHoàn thành thu đảng phí quý I.")
+    page.get_by_role("button", name="Tạo nghị quyết").click()
+    page.wait_for_selector("iframe.preview")
+    assert "01-NQ/CB" in page.locator("dl.facts").inner_text()
+    shot(page, "nghi-quyet")
