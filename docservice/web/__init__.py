@@ -43,7 +43,17 @@ def _page_context() -> dict:
 
 @bp.get("/")
 def home() -> str:
-    return render_template("home.html")
+    if g.get("user") is None:
+        return render_template("home.html")
+    import datetime as dt
+
+    from docservice.web.home import dashboard
+    from docservice.web.reading import doc_type_names
+
+    with _services().catalogue.reader() as session:
+        board = dashboard(session, g.principal, dt.date.today())
+        page = render_template("dashboard.html", doc_types=doc_type_names(), **board)
+    return page
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -64,3 +64,6 @@ def test_secretary_records_a_meeting_and_downloads_the_minutes(live_server, brow
     page.wait_for_selector("iframe.preview")
     assert "01-NQ/CB" in page.locator("dl.facts").inner_text()
     shot(page, "nghi-quyet")
+    page.goto(f"{live_server}/")
+    assert page.get_by_role("heading", name="Việc đang chờ").is_visible()  # both documents wait for signed copies
+    shot(page, "trang-lam-viec")
