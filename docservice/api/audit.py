@@ -59,9 +59,8 @@ class AuditPage(BaseModel):
     per_page: int
 
 
-def _require_installation_admin() -> None:
+def require_installation_admin(principal: policy.Principal) -> None:
     """The whole trail names records of every organisation: only admins of the root organisation read it."""
-    principal = caller()
     policy.require(principal, "user.manage")
     with services().catalogue.reader() as session:
         org = session.get(Organization, principal.scope_org_id)
@@ -69,21 +68,9 @@ def _require_installation_admin() -> None:
             raise Forbidden("Chỉ quản trị viên của tổ chức cấp cao nhất được xem nhật ký.")
 
 
-@blueprint.get("/audit-events", responses={200: AuditPage, **problems(403)})
-def list_events(query: AuditQuery):
-    """Các sự kiện nhật ký, mới trước."""
-    _require_installation_admin()
-    with services().catalogue.reader() as session:
-        rows, total = paginate(session, query.wanted().statement().order_by(AuditEvent.id.desc()), query)
-        items = [AuditEventOut.model_validate(row, from_attributes=True) for row in rows]
-    return dump(AuditPage(items=items, total=total, page=query.page, per_page=query.per_page))
-
-
-@blueprint.get("/audit-events.csv", responses={**file_response("text/csv", "Nhật ký dạng CSV"), **problems(403)})
-def export_events(query: AuditExportQuery):
-    """Xuất nhật ký (theo bộ lọc) ra CSV UTF-8, theo thứ tự chuỗi, kèm mã băm từng sự kiện."""
-    _require_installation_admin()
-    catalogue, wanted = services().catalogue, query.wanted()
+def csv_response(wanted: AuditFilter) -> Response:
+    """The events ``wanted`` as a streamed CSV download (UTF-8 with BOM, chain order)."""
+    catalogue = services().catalogue
 
     def stream() -> Iterator[str]:
         yield "\ufeff"
@@ -100,3 +87,20 @@ def export_events(query: AuditExportQuery):
 
     return Response(stream(), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=audit-events.csv"})
+
+
+@blueprint.get("/audit-events", responses={200: AuditPage, **problems(403)})
+def list_events(query: AuditQuery):
+    """Các sự kiện nhật ký, mới trước."""
+    require_installation_admin(caller())
+    with services().catalogue.reader() as session:
+        rows, total = paginate(session, query.wanted().statement().order_by(AuditEvent.id.desc()), query)
+        items = [AuditEventOut.model_validate(row, from_attributes=True) for row in rows]
+    return dump(AuditPage(items=items, total=total, page=query.page, per_page=query.per_page))
+
+
+@blueprint.get("/audit-events.csv", responses={**file_response("text/csv", "Nhật ký dạng CSV"), **problems(403)})
+def export_events(query: AuditExportQuery):
+    """Xuất nhật ký (theo bộ lọc) ra CSV UTF-8, theo thứ tự chuỗi, kèm mã băm từng sự kiện."""
+    require_installation_admin(caller())
+    return csv_response(query.wanted())

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from flask import request
-from sqlalchemy import select
 
 from docservice.api.context import api_blueprint, caller, dump, paginate, problems, services
 from docservice.api.schemas import IdPath, Page, PasswordSet, RevokedTokens, UserCreate, UserList, UserOut, UserUpdate
-from docservice.db.models import Clearance, Organization, Role, User
-from docservice.errors import Forbidden, NotFound
+from docservice.db.models import Clearance, Role, User
+from docservice.errors import Forbidden
 from docservice.registry import users as accounts
 from docservice.security import policy
-from docservice.security.policy import Principal
 
 blueprint = api_blueprint("users", "Người dùng")
 
@@ -23,17 +21,6 @@ def user_out(user: User) -> UserOut:
                    last_login_at=user.last_login_at, created_at=user.created_at)
 
 
-def _visible_users(principal: Principal):
-    """Accounts an admin may see and manage: in scope, with no more clearance than the admin's."""
-    return (select(User).join(Organization, User.organization_id == Organization.id)
-            .where(policy.in_scope(principal), User.clearance <= principal.clearance))
-
-
-def _user_or_404(session, user_id: int, principal: Principal) -> User:
-    user = session.scalar(_visible_users(principal).where(User.id == user_id))
-    if user is None:
-        raise NotFound("Không tìm thấy người dùng này.")
-    return user
 
 
 @blueprint.get("/users", responses={200: UserList, **problems(403)})
@@ -42,7 +29,7 @@ def list_users(query: Page):
     principal = caller()
     policy.require(principal, "user.manage")
     with services().catalogue.reader() as session:
-        rows, total = paginate(session, _visible_users(principal).order_by(User.username), query)
+        rows, total = paginate(session, accounts.visible_users(principal).order_by(User.username), query)
         return dump(UserList(items=[user_out(u) for u in rows], total=total, page=query.page,
                              per_page=query.per_page))
 
@@ -68,7 +55,7 @@ def get_user(path: IdPath):
     principal = caller()
     policy.require(principal, "user.manage")
     with services().catalogue.reader() as session:
-        return dump(user_out(_user_or_404(session, path.id, principal)))
+        return dump(user_out(accounts.user_or_404(session, path.id, principal)))
 
 
 @blueprint.patch("/users/<int:id>", responses={200: UserOut, **problems(403)})
@@ -77,7 +64,7 @@ def update_user(path: IdPath, body: UserUpdate):
     principal = caller()
     policy.require(principal, "user.manage")
     with services().catalogue.session() as session:
-        user = _user_or_404(session, path.id, principal)
+        user = accounts.user_or_404(session, path.id, principal)
         changes: dict = {}
         for name, value in body.model_dump(exclude_unset=True).items():
             if value is None:
@@ -104,7 +91,7 @@ def set_password(path: IdPath, body: PasswordSet):
     principal = caller()
     policy.require(principal, "user.manage")
     with services().catalogue.session() as session:
-        user = _user_or_404(session, path.id, principal)
+        user = accounts.user_or_404(session, path.id, principal)
         accounts.set_password(session, user, body.password, by=principal.username, remote_addr=request.remote_addr)
     return "", 204
 
@@ -115,7 +102,7 @@ def unlock_user(path: IdPath):
     principal = caller()
     policy.require(principal, "user.manage")
     with services().catalogue.session() as session:
-        user = _user_or_404(session, path.id, principal)
+        user = accounts.user_or_404(session, path.id, principal)
         accounts.unlock(session, user, by=principal.username, remote_addr=request.remote_addr)
         return dump(user_out(user))
 
@@ -126,6 +113,6 @@ def revoke_tokens(path: IdPath):
     principal = caller()
     policy.require(principal, "user.manage")
     with services().catalogue.session() as session:
-        user = _user_or_404(session, path.id, principal)
+        user = accounts.user_or_404(session, path.id, principal)
         count = accounts.revoke_tokens(session, user, by=principal.username, remote_addr=request.remote_addr)
     return dump(RevokedTokens(revoked=count))

@@ -22,6 +22,7 @@ from docservice.errors import (
     Conflict,
     Forbidden,
     InvalidCredentials,
+    NotFound,
     TooManyAttempts,
     ValidationFailed,
 )
@@ -248,3 +249,18 @@ def guard_grant(actor_clearance: Clearance, actor_path: str, clearance: Clearanc
 
 def is_locked(user: User, now: dt.datetime | None = None) -> bool:
     return user.locked_until is not None and user.locked_until > (now or _now())
+
+
+def visible_users(principal: Any) -> Any:
+    """Accounts an admin may see and manage: in scope, with no more clearance than the admin's."""
+    from docservice.security import policy
+
+    return (select(User).join(Organization, User.organization_id == Organization.id)
+            .where(policy.in_scope(principal), User.clearance <= principal.clearance))
+
+
+def user_or_404(session: Session, user_id: int, principal: Any) -> User:
+    user = session.scalar(visible_users(principal).where(User.id == user_id))
+    if user is None:
+        raise NotFound("Không tìm thấy người dùng này.")
+    return user

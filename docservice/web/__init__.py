@@ -131,8 +131,9 @@ def register_web(app: Flask) -> None:
     csrf.init_app(app)
     app.register_error_handler(CSRFError, _csrf_failed)
     app.register_blueprint(bp)
-    from docservice.web import filing, meetings, reading
+    from docservice.web import admin, filing, meetings, reading
 
     app.register_blueprint(reading.bp)
     app.register_blueprint(filing.bp)
     app.register_blueprint(meetings.bp)
+    app.register_blueprint(admin.bp)

@@ -1,0 +1,175 @@
+"""Administration pages: users (add, change, lock, unlock, reset a password, revoke tokens) and the
+audit trail (filter, page, export). Same rules as the API: an admin manages users of their scope with
+no more clearance than their own; the trail is for admins of the top organisation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+
+from docservice.api.audit import csv_response, require_installation_admin
+from docservice.db.models import AuditEvent, Clearance, Organization, Role, User
+from docservice.errors import DocserviceError, Forbidden
+from docservice.registry import users as accounts
+from docservice.security import policy
+from docservice.security.audit import AuditFilter
+from docservice.web.forms import EmptyForm
+from docservice.web.session import login_required
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+ROLES = {"admin": "Quản trị", "secretary": "Thư ký / bí thư", "archivist": "Lưu trữ", "reader": "Xem, tra cứu"}
+PER_PAGE = 50
+
+
+def _svc():
+    return current_app.extensions["docservice"]
+
+
+def _admin() -> None:
+    policy.require(g.principal, "user.manage")
+
+
+def _choices(session) -> dict[str, Any]:
+    return {"organizations": list(session.scalars(policy.visible_organizations(g.principal)
+                                                  .order_by(Organization.path))),
+            "levels": [c for c in Clearance if c <= g.principal.clearance], "roles": ROLES}
+
+
+@bp.get("/users")
+@login_required
+def users_page():
+    _admin()
+    with _svc().catalogue.reader() as session:
+        rows = list(session.scalars(accounts.visible_users(g.principal).order_by(User.username)))
+        page = render_template("admin_users.html", users=rows, roles=ROLES, now=dt.datetime.now(dt.UTC),
+                               is_locked=accounts.is_locked)
+    return page
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@login_required
+def new_user():
+    _admin()
+    form, errors = EmptyForm(), {}
+    values = request.form
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            with _svc().catalogue.session() as session:
+                org = policy.get_organization(session, int(values.get("organization_id") or 0), g.principal)
+                level = Clearance[values.get("clearance", "thuong")]
+                accounts.guard_grant(g.principal.clearance, g.principal.scope_path, level, org)
+                user = accounts.create_user(
+                    session, username=values.get("username", "").strip(), password=values.get("password", ""),
+                    role=Role(values.get("role", "reader")), organization=org, clearance=level,
+                    full_name=values.get("full_name", "").strip() or None, by=g.principal.username,
+                    remote_addr=request.remote_addr)
+                user_id = user.id
+        except (KeyError, ValueError):
+            errors["form"] = "Vai trò, tổ chức hoặc mức được xem không hợp lệ."
+        except DocserviceError as exc:
+            if isinstance(exc, Forbidden):
+                raise
+            errors.update(exc.errors or {"username": exc.detail})
+        else:
+            flash("Đã thêm người dùng.", "info")
+            return redirect(url_for("admin.edit_user", user_id=user_id))
+    with _svc().catalogue.reader() as session:
+        page = render_template("admin_user_new.html", form=form, values=values, errors=errors, **_choices(session))
+    return page, 422 if errors else 200
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@login_required
+def edit_user(user_id: int):
+    _admin()
+    form, errors = EmptyForm(), {}
+    if request.method == "POST" and form.validate_on_submit():
+        action = request.form.get("action")
+        try:
+            with _svc().catalogue.session() as session:
+                user = accounts.user_or_404(session, user_id, g.principal)
+                message = _apply(session, user, action, request.form)
+        except DocserviceError as exc:
+            if exc.status in (403, 404):
+                raise
+            errors.update(exc.errors or {"form": exc.detail})
+        else:
+            flash(message, "info")
+            return redirect(url_for("admin.edit_user", user_id=user_id))
+    with _svc().catalogue.reader() as session:
+        user = accounts.user_or_404(session, user_id, g.principal)
+        page = render_template("admin_user.html", target=user, form=form, errors=errors,
+                               locked=accounts.is_locked(user), **_choices(session))
+    return page, 422 if errors else 200
+
+
+def _apply(session, user: User, action: str | None, values: Any) -> str:
+    who = {"by": g.principal.username, "remote_addr": request.remote_addr}
+    if action == "unlock":
+        accounts.unlock(session, user, **who)
+        return "Đã mở khóa tài khoản."
+    if action == "password":
+        accounts.set_password(session, user, values.get("password", ""), **who)
+        return "Đã đặt lại mật khẩu; mọi phiên và token cũ của người này đã bị thu hồi."
+    if action == "revoke":
+        count = accounts.revoke_tokens(session, user, **who)
+        return f"Đã thu hồi {count} token."
+    if action != "save":
+        raise Forbidden("Thao tác không hợp lệ.")
+    org = policy.get_organization(session, int(values.get("organization_id") or 0), g.principal)
+    try:
+        changes = {"role": Role(values.get("role")), "organization": org,
+                   "clearance": Clearance[values.get("clearance", "")],
+                   "full_name": values.get("full_name", "").strip() or user.full_name,
+                   "active": values.get("active") == "on"}
+    except (KeyError, ValueError) as exc:
+        raise Forbidden("Vai trò hoặc mức được xem không hợp lệ.") from exc
+    accounts.guard_grant(g.principal.clearance, g.principal.scope_path, changes["clearance"], org)
+    if user.id == g.principal.user_id and (changes["role"] != user.role or not changes["active"]
+                                           or org.id != user.organization_id):
+        raise Forbidden("Không thể tự đổi vai trò, tổ chức hay khóa tài khoản của chính mình.")
+    changed = accounts.update_user(session, user, changes, **who)
+    return "Đã lưu thay đổi." if changed else "Không có gì thay đổi."
+
+
+@bp.get("/audit")
+@login_required
+def audit_page():
+    require_installation_admin(g.principal)
+    with _svc().catalogue.reader() as session:
+        args = request.args
+        try:
+            wanted = _audit_filter(args)
+            page = max(1, min(int(args.get("page", 1)), 100_000))
+        except ValueError:
+            wanted, page = AuditFilter(), 1
+            flash("Bộ lọc không hợp lệ; đang hiện toàn bộ nhật ký.", "warning")
+        from sqlalchemy import func, select
+
+        stmt = wanted.statement()
+        total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        events = list(session.scalars(stmt.order_by(AuditEvent.id.desc()).offset((page - 1) * PER_PAGE)
+                                      .limit(PER_PAGE)))
+        csv_query = {k: v for k, v in args.items() if k != "page" and v}
+        return render_template("admin_audit.html", events=events, total=total, page=page,
+                               pages=max(1, math.ceil(total / PER_PAGE)), args=args, csv_query=csv_query)
+
+
+@bp.get("/audit.csv")
+@login_required
+def audit_csv():
+    require_installation_admin(g.principal)
+    try:
+        wanted = _audit_filter(request.args)
+    except ValueError:
+        wanted = AuditFilter()
+    return csv_response(wanted)
+
+
+def _audit_filter(args: Any) -> AuditFilter:
+    """The page's filters (dates as YYYY-MM-DD; ``ValueError`` when one is not a date)."""
+    day = {name: dt.date.fromisoformat(args[name]) if args.get(name) else None for name in ("date_from", "date_to")}
+    return AuditFilter(**day, username=args.get("username") or None, action=args.get("action") or None)
