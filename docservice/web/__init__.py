@@ -1,10 +1,14 @@
-"""HTML pages (Vietnamese first): sign in and out, one's password, and the landing page.
+"""HTML pages (Vietnamese first). This module: sign in and out, one's password, the home page, health;
+``reading`` (search, records), ``filing`` (upload), ``meetings`` (meetings and generated documents) and
+``admin`` (users, audit trail) add theirs.
 
 Pages use the session cookie (``session.py``); every form carries a CSRF token that is checked on
 each POST to these pages (the JSON API uses bearer tokens and is not subject to it).
 """
 
 from __future__ import annotations
+
+import datetime
 
 from flask import Blueprint, Flask, current_app, flash, g, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -45,13 +49,11 @@ def _page_context() -> dict:
 def home() -> str:
     if g.get("user") is None:
         return render_template("home.html")
-    import datetime as dt
-
     from docservice.web.home import dashboard
     from docservice.web.reading import doc_type_names
 
     with _services().catalogue.reader() as session:
-        board = dashboard(session, g.principal, dt.date.today())
+        board = dashboard(session, g.principal, datetime.date.today())
         page = render_template("dashboard.html", doc_types=doc_type_names(), **board)
     return page
 

@@ -72,7 +72,7 @@ def load_user(catalogue: Any, idle_minutes: int) -> str | None:
         g.principal = Principal.of(user)
         g.user = {"id": user.id, "username": user.username, "full_name": user.full_name or user.username,
                   "role": user.role.value, "organization": user.organization.name,
-                  "clearance": user.clearance.label, "password_changed_at": user.password_changed_at}
+                  "clearance": user.clearance.label}
     session["seen"] = now
     return None
 
