@@ -22,6 +22,8 @@ def test_home_shows_the_month_missing_minutes_and_waiting_work(app, client, auth
     home = page.get("/").get_data(as_text=True)
     assert "chưa có biên bản" not in home
     assert f"Số {minutes.json['number']}" in home and "Chờ bản ký" in home
+    listing = page.get("/documents?cho_ban_ky=1").get_data(as_text=True)
+    assert "1 văn bản" in listing and minutes.json["number"] in listing
 
     committee = app.test_client()
     _sign_in(committee, "uyvien")

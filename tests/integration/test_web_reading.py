@@ -87,3 +87,22 @@ def test_pages_need_a_session_and_bad_filters_are_shown_not_crashed(app, world):
     hostile = reader.get("/search?q=%3Cscript%3Ealert(1)%3C/script%3E")
     assert "<script>alert" not in hostile.get_data(as_text=True)
     assert reader.get("/search?q=-abc").status_code == 400  # only exclusions: the API's rule, as a page
+
+
+def test_record_list_filters_within_scope(app, client, auth, world, svc):
+    dong = _archive(client, auth, world, "Nghị quyết Thôn Đông năm 2024", "NGHỊ QUYẾT Thôn Đông.")
+    tay = _archive(client, auth, world, "Nghị quyết Thôn Tây năm 2024", "NGHỊ QUYẾT Thôn Tây.", org=world.tay_id)
+    secret = _archive(client, auth, world, "Nghị quyết mật Thôn Đông", "NGHỊ QUYẾT mật.", "mat")
+    reader = app.test_client()
+    _sign_in(reader, "uyvien")
+    page = reader.get("/records").get_data(as_text=True)
+    assert "2 hồ sơ" in page and f"/records/{dong}" in page and f"/records/{tay}" in page
+    assert f"/records/{secret}" not in page
+    only_west = reader.get(f"/records?organization_id={world.tay_id}&year=2024&doc_type=nghi_quyet")
+    assert "1 hồ sơ" in only_west.get_data(as_text=True)
+    assert "0 hồ sơ" in reader.get("/records?year=1999").get_data(as_text=True)
+    assert reader.get("/records?year=abc&page=-3&organization_id=x").status_code == 200  # ignored, not a crash
+    west = app.test_client()
+    _sign_in(west, "docgia.tay")
+    assert "0 hồ sơ" in west.get(f"/records?organization_id={world.dong_id}").get_data(as_text=True)
+    assert f"/records/{dong}" not in west.get("/records").get_data(as_text=True)
