@@ -79,7 +79,7 @@ def _relative(job: Job) -> str:
     return str(directory.relative_to(root)) if root and root in (directory, *directory.parents) else directory.name
 
 
-def _visible_jobs(principal: policy.Principal):
+def visible_jobs(principal: policy.Principal):
     """Import jobs of organisations in scope: one's own, or anyone's for an admin."""
     stmt = select(Job).join(Organization, Organization.id == Job.organization_id).where(
         Job.kind == "import", policy.in_scope(principal))
@@ -88,7 +88,7 @@ def _visible_jobs(principal: policy.Principal):
     return stmt
 
 
-def _items(principal: policy.Principal, job: Job):
+def items_shown(principal: policy.Principal, job: Job):
     """The job's items the caller may be shown: all for its starter, else those of visible records."""
     stmt = select(ImportItem).where(ImportItem.job_id == job.id)
     if job.created_by != principal.user_id:
@@ -98,8 +98,8 @@ def _items(principal: policy.Principal, job: Job):
     return stmt
 
 
-def _out(session, principal: policy.Principal, job: Job) -> ImportOut:
-    shown = _items(principal, job).subquery()
+def import_out(session, principal: policy.Principal, job: Job) -> ImportOut:
+    shown = items_shown(principal, job).subquery()
     rows = session.execute(select(shown.c.outcome, func.count()).group_by(shown.c.outcome)).all()
     found = dict(rows)
     own = job.created_by == principal.user_id
@@ -109,8 +109,8 @@ def _out(session, principal: policy.Principal, job: Job) -> ImportOut:
                      created_at=job.created_at, started_at=job.started_at, finished_at=job.finished_at)
 
 
-def _job_or_404(session, principal: policy.Principal, job_id: int) -> Job:
-    job = session.scalar(_visible_jobs(principal).where(Job.id == job_id))
+def job_or_404(session, principal: policy.Principal, job_id: int) -> Job:
+    job = session.scalar(visible_jobs(principal).where(Job.id == job_id))
     if job is None:
         raise NotFound("Không tìm thấy lần nhập này.")
     return job
@@ -133,7 +133,7 @@ def create_import(body: ImportCreate):
         policy.get_organization(session, org_id, principal)
     job = importer.prepare(svc, directory, manifest, principal, organization_id=org_id)
     with svc.catalogue.reader() as session:
-        return dump(_out(session, principal, session.get(Job, job.id)), 202)
+        return dump(import_out(session, principal, session.get(Job, job.id)), 202)
 
 
 @blueprint.get("/imports", responses={200: ImportPage})
@@ -142,8 +142,8 @@ def list_imports(query: Page):
     principal = caller()
     policy.require(principal, "import.run")
     with services().catalogue.reader() as session:
-        jobs, total = paginate(session, _visible_jobs(principal).order_by(Job.id.desc()), query)
-        return dump(ImportPage(items=[_out(session, principal, j) for j in jobs], total=total, page=query.page,
+        jobs, total = paginate(session, visible_jobs(principal).order_by(Job.id.desc()), query)
+        return dump(ImportPage(items=[import_out(session, principal, j) for j in jobs], total=total, page=query.page,
                                per_page=query.per_page))
 
 
@@ -153,7 +153,7 @@ def get_import(path: IdPath):
     principal = caller()
     policy.require(principal, "import.run")
     with services().catalogue.reader() as session:
-        return dump(_out(session, principal, _job_or_404(session, principal, path.id)))
+        return dump(import_out(session, principal, job_or_404(session, principal, path.id)))
 
 
 @blueprint.get("/imports/<int:id>/items", responses={200: ImportItemPage})
@@ -162,13 +162,19 @@ def import_items(path: IdPath, query: ItemQuery):
     principal = caller()
     policy.require(principal, "import.run")
     with services().catalogue.reader() as session:
-        job = _job_or_404(session, principal, path.id)
-        stmt = _items(principal, job)
-        if query.outcome:
-            stmt = stmt.where(ImportItem.outcome == query.outcome)
-        rows, total = paginate(session, stmt.order_by(ImportItem.id), query)
-        visible = set(session.scalars(policy.visible(Record, principal).with_only_columns(Record.id).where(
-            Record.id.in_([r.record_id for r in rows if r.record_id]))))
-        items = [ImportItemOut(file=r.path, sha256=r.sha256, outcome=r.outcome, reason=r.reason,
-                               record_id=r.record_id if r.record_id in visible else None) for r in rows]
+        job = job_or_404(session, principal, path.id)
+        items, total = items_page(session, principal, job, query.outcome, query)
         return dump(ImportItemPage(items=items, total=total, page=query.page, per_page=query.per_page))
+
+
+def items_page(session, principal: policy.Principal, job: Job, outcome: str | None,
+               page: Page) -> tuple[list[ImportItemOut], int]:
+    """One page of the job's items the caller may be shown, with the record id only where visible."""
+    stmt = items_shown(principal, job)
+    if outcome:
+        stmt = stmt.where(ImportItem.outcome == outcome)
+    rows, total = paginate(session, stmt.order_by(ImportItem.id), page)
+    visible = set(session.scalars(policy.visible(Record, principal).with_only_columns(Record.id).where(
+        Record.id.in_([r.record_id for r in rows if r.record_id]))))
+    return [ImportItemOut(file=r.path, sha256=r.sha256, outcome=r.outcome, reason=r.reason,
+                          record_id=r.record_id if r.record_id in visible else None) for r in rows], total
