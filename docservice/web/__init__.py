@@ -1,7 +1,7 @@
 """HTML pages (Vietnamese first). This module: sign in and out, one's password, the home page, health;
 ``reading`` (search, records), ``filing`` (upload), ``meetings`` (meetings and generated documents) and
-``admin`` (users, audit trail) ``lists`` (documents, records) and ``archiving``
-(imports, review queue) add theirs.
+``admin`` (users, audit trail) ``lists`` (documents, records), ``archiving``
+(imports, review queue) and ``composing`` (a document from any template) add theirs.
 
 Pages use the session cookie (``session.py``); every form carries a CSRF token that is checked on
 each POST to these pages (the JSON API uses bearer tokens and is not subject to it).
@@ -134,7 +134,7 @@ def register_web(app: Flask) -> None:
     csrf.init_app(app)
     app.register_error_handler(CSRFError, _csrf_failed)
     app.register_blueprint(bp)
-    from docservice.web import admin, archiving, filing, lists, meetings, reading
+    from docservice.web import admin, archiving, composing, filing, lists, meetings, reading
 
     app.register_blueprint(reading.bp)
     app.register_blueprint(filing.bp)
@@ -142,3 +142,4 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(admin.bp)
     app.register_blueprint(lists.bp)
     app.register_blueprint(archiving.bp)
+    app.register_blueprint(composing.bp)

@@ -1,0 +1,108 @@
+"""Any document from its template: the form is built from the template's manifest (Vietnamese labels,
+help under each field, errors beside it); the same generation service as the API numbers, renders,
+converts and stores it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+
+from docservice.db.models import Clearance, Organization
+from docservice.errors import DocserviceError
+from docservice.generation.manifest import FieldSpec, FieldType
+from docservice.generation.service import GenerationRequest, generate_document
+from docservice.meetings.documents import MINUTES_TEMPLATE, THEMATIC_MINUTES_TEMPLATE
+from docservice.security import policy
+from docservice.web.forms import EmptyForm
+from docservice.web.session import login_required
+
+bp = Blueprint("composing", __name__)
+ITEM_ROWS = 6  # empty groups offered for an ``items`` field (sections of a report)
+FROM_MEETING = {MINUTES_TEMPLATE, THEMATIC_MINUTES_TEMPLATE}
+
+
+def _svc():
+    return current_app.extensions["docservice"]
+
+
+@bp.get("/documents/new")
+@login_required
+def choose_template():
+    policy.require(g.principal, "document.create")
+    templates = [t for t in _svc().templates.all() if t.key not in FROM_MEETING]
+    return render_template("templates_list.html", templates=sorted(templates, key=lambda t: t.manifest.title))
+
+
+@bp.route("/documents/new/<key>", methods=["GET", "POST"])
+@login_required
+def compose(key: str):
+    policy.require(g.principal, "document.create")
+    svc, form, errors = _svc(), EmptyForm(), {}
+    template = svc.templates.get(key)
+    manifest = template.manifest
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            generation = GenerationRequest(
+                template=key, organization_id=int(request.form.get("organization_id") or 0),
+                fields=_fields(manifest.fields, request.form),
+                confidentiality=Clearance[request.form.get("confidentiality") or "thuong"])
+            document = generate_document(generation, g.principal, catalogue=svc.catalogue, blobs=svc.blobs,
+                                         converter=svc.converter, templates=svc.templates, rules=svc.rules)
+        except (KeyError, ValueError):
+            errors["organization_id"] = "Chọn tổ chức ban hành và độ mật."
+        except DocserviceError as exc:
+            if exc.status in (403, 404):
+                raise
+            for path, message in (exc.errors or {"form": exc.detail}).items():
+                name = path.removeprefix("fields.").split(".")[0]
+                errors.setdefault(name, message)
+        else:
+            flash(f"Đã tạo văn bản số {document.number}.", "info")
+            return redirect(url_for("secretary.document_page", document_id=document.id))
+    with svc.catalogue.reader() as session:
+        issuers = [o for o in session.scalars(policy.visible_organizations(g.principal).order_by(Organization.path))
+                   if o.kind.value in manifest.issuer_kinds]
+        page = render_template("compose.html", manifest=manifest, form=form, errors=errors, issuers=issuers,
+                               values=request.form if request.method == "POST" else {}, item_rows=ITEM_ROWS,
+                               levels=[c for c in Clearance if c <= g.principal.clearance], FieldType=FieldType,
+                               shown=_shown)
+    return page, 422 if errors else 200
+
+
+def _shown(spec: FieldSpec, value: Any) -> str:
+    """A default or submitted value as the input shows it (lists one item per line)."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return "\n".join(str(v) for v in value)
+    return str(value)
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _fields(specs: dict[str, FieldSpec], form: Any, prefix: str = "") -> dict[str, Any]:
+    """The submitted form as the template's ``fields`` (empty inputs left out: defaults apply)."""
+    fields: dict[str, Any] = {}
+    for name, spec in specs.items():
+        key = f"{prefix}{name}"
+        if spec.type is FieldType.items:
+            rows = [_fields(spec.item_fields, form, f"{key}.{i}.") for i in range(ITEM_ROWS)]
+            rows = [row for row in rows if row]
+            if rows:
+                fields[name] = rows
+            continue
+        raw = (form.get(key) or "").strip()
+        if not raw:
+            continue
+        if spec.type is FieldType.list:
+            fields[name] = _lines(raw)
+        elif spec.type is FieldType.integer:
+            fields[name] = int(raw) if raw.lstrip("-").isdigit() else raw
+        elif spec.type is FieldType.paragraphs:
+            fields[name] = "\n".join(_lines(raw))
+        else:
+            fields[name] = raw
+    return fields
