@@ -130,6 +130,9 @@ def _csrf_failed(error: CSRFError):
 def register_web(app: Flask) -> None:
     settings = app.extensions["docservice"].settings
     configure_sessions(app, cookie_secure=settings.cookie_secure)
+    from docservice.web.i18n import register_i18n
+
+    register_i18n(app)
     app.config.update(WTF_CSRF_CHECK_DEFAULT=False, WTF_CSRF_TIME_LIMIT=None)
     csrf.init_app(app)
     app.register_error_handler(CSRFError, _csrf_failed)

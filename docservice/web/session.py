@@ -45,7 +45,10 @@ def _stamp(user: User) -> str:
 
 
 def start_session(user: User) -> None:
+    language = session.get("lang")  # the chosen interface language outlives the sign-in
     session.clear()
+    if language:
+        session["lang"] = language
     now = time.time()
     session.update(uid=user.id, stamp=_stamp(user), since=now, seen=now)
 

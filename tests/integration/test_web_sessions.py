@@ -124,3 +124,15 @@ def test_security_headers_on_pages(client, world):
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
     assert response.headers["X-Frame-Options"] == "DENY" and response.headers["X-Content-Type-Options"] == "nosniff"
     assert "<script" not in response.get_data(as_text=True) and "style=" not in response.get_data(as_text=True)
+
+
+def test_vietnamese_by_default_english_when_chosen_and_kept(client, world):
+    page = client.get("/login").get_data(as_text=True)
+    assert '<html lang="vi">' in page and "Tên đăng nhập" in page and 'href="?lang=en"' in page
+    english = client.get("/login?lang=en").get_data(as_text=True)
+    assert '<html lang="en">' in english and "User name" in english and ">Sign in<" in english
+    assert "User name" in client.get("/login").get_data(as_text=True)  # kept in the session
+    _sign_in(client)
+    search = client.get("/search?q=xyz").get_data(as_text=True)
+    assert "0 results" in search and "Search records and documents" in search
+    assert "Tìm kiếm hồ sơ, văn bản" in client.get("/search?lang=vi").get_data(as_text=True)
