@@ -5,6 +5,7 @@ no more clearance than their own; the trail is for admins of the top organisatio
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from typing import Any
 
@@ -12,7 +13,8 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 
 from docservice.api.audit import csv_response, require_installation_admin
 from docservice.db.models import AuditEvent, Clearance, Organization, Role, User
-from docservice.errors import DocserviceError, Forbidden
+from docservice.errors import DocserviceError, Forbidden, ValidationFailed
+from docservice.generation.uploads import upload_template, versions
 from docservice.registry import users as accounts
 from docservice.security import policy
 from docservice.security.audit import AuditFilter
@@ -173,3 +175,46 @@ def _audit_filter(args: Any) -> AuditFilter:
     """The page's filters (dates as YYYY-MM-DD; ``ValueError`` when one is not a date)."""
     day = {name: dt.date.fromisoformat(args[name]) if args.get(name) else None for name in ("date_from", "date_to")}
     return AuditFilter(**day, username=args.get("username") or None, action=args.get("action") or None)
+
+
+@bp.get("/templates")
+@login_required
+def templates_page():
+    policy.require(g.principal, "template.manage")
+    svc = _svc()
+    rows = [(t, versions(svc.catalogue, svc.templates, t.key)) for t in svc.templates.all()]
+    return render_template("admin_templates.html", rows=sorted(rows, key=lambda r: r[0].manifest.title),
+                           form=EmptyForm(), result=None)
+
+
+@bp.post("/templates")
+@login_required
+def upload_template_page():
+    policy.require(g.principal, "template.manage")
+    svc, form = _svc(), EmptyForm()
+    result: dict[str, Any] = {}
+    if form.validate_on_submit():
+        docx, manifest = request.files.get("file"), request.files.get("manifest")
+        try:
+            if docx is None or not docx.filename or manifest is None or not manifest.filename:
+                raise ValidationFailed("Chọn tệp mẫu .docx và tệp manifest.json.")
+            try:
+                fields = json.loads(manifest.stream.read(1_000_000).decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                raise ValidationFailed("manifest.json không phải JSON hợp lệ (UTF-8).") from exc
+            if not isinstance(fields, dict):
+                raise ValidationFailed("manifest.json phải là một đối tượng JSON.")
+            row = upload_template(docx.stream.read(), fields, g.principal, catalogue=svc.catalogue, blobs=svc.blobs,
+                                  rules=svc.rules, templates=svc.templates)
+        except DocserviceError as exc:
+            if exc.status == 403:
+                raise
+            result = {"ok": False, "detail": exc.detail, "problems": exc.extra.get("problems")
+                      or [{"code": "", "message": m} for m in (exc.errors or {}).values()],
+                      "warnings": exc.extra.get("warnings", [])}
+        else:
+            result = {"ok": True, "detail": f"Đã lưu mẫu {row.key}, phiên bản {row.version}.", "problems": [],
+                      "warnings": row.warnings}
+    rows = [(t, versions(svc.catalogue, svc.templates, t.key)) for t in svc.templates.all()]
+    return render_template("admin_templates.html", rows=sorted(rows, key=lambda r: r[0].manifest.title),
+                           form=form, result=result), 200 if result.get("ok") else 422

@@ -46,3 +46,30 @@ def test_the_admin_pages_are_for_admins_only(live_server, browser_context, world
     assert page.get_by_role("link", name="Quản trị").count() == 0
     assert page.goto(f"{live_server}/admin/users").status == 403
     assert page.goto(f"{live_server}/admin/audit").status == 403
+
+
+def test_admin_uploads_a_template_and_reads_the_lint_result(live_server, browser_context, shot, world, svc,
+                                                              tmp_path):
+    import json
+
+    from tests.integration.test_api_templates import _standard, _with_line
+
+    docx, manifest = _standard(svc)
+    manifest["version"] = "2.0.0"
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "sai.docx").write_bytes(_with_line(docx, "Ghi chú: {{ bien_khong_khai_bao }}"))
+    (tmp_path / "mau.docx").write_bytes(docx)
+    page = browser_context.new_page()
+    _sign_in(page, live_server, "admin")
+    page.goto(f"{live_server}/admin/templates")
+    page.get_by_label("Tệp mẫu (.docx)").set_input_files(str(tmp_path / "sai.docx"))
+    page.get_by_label("Tệp manifest.json").set_input_files(str(tmp_path / "manifest.json"))
+    page.get_by_role("button", name="Kiểm tra và lưu").click()
+    alert = page.locator("[role=alert]").inner_text()
+    assert "bien_khong_khai_bao" in alert
+    shot(page, "mau-loi")
+    page.get_by_label("Tệp mẫu (.docx)").set_input_files(str(tmp_path / "mau.docx"))
+    page.get_by_label("Tệp manifest.json").set_input_files(str(tmp_path / "manifest.json"))
+    page.get_by_role("button", name="Kiểm tra và lưu").click()
+    assert "phiên bản 2.0.0" in page.locator("[role=status]").inner_text()
+    assert "2.0.0 — tải lên" in page.locator("table.list").inner_text()
