@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
-from pydantic import Field
+from flask import request
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
-from docservice.api.context import api_blueprint, caller, dump, paginate, services
+from docservice.api.context import api_blueprint, caller, dump, paginate, problems, services
 from docservice.api.schemas import (
     IdPath,
     MemberList,
@@ -17,8 +19,9 @@ from docservice.api.schemas import (
     Page,
     TermOut,
 )
-from docservice.db.models import Member, Organization
+from docservice.db.models import Member, Organization, OrgKind
 from docservice.registry.members import members_on
+from docservice.registry.organizations import add_organization, add_term_checked
 from docservice.security import policy
 
 blueprint = api_blueprint("organizations", "Tổ chức đảng")
@@ -48,6 +51,43 @@ def get_organization(path: IdPath):
     """Một tổ chức (404 nếu ngoài phạm vi)."""
     with services().catalogue.reader() as session:
         return dump(organization_out(policy.get_organization(session, path.id, caller())))
+
+
+class OrganizationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    parent_id: int = Field(ge=1, le=2**31 - 1, description="Tổ chức cấp trên (trong phạm vi)")
+    code: str = Field(min_length=2, max_length=64, pattern=r"^[a-z0-9][a-z0-9-]*$", description="Mã (không dấu)")
+    kind: Literal["chi_bo", "dang_bo_bo_phan", "dang_bo_co_so", "dang_uy", "huyen_uy", "tinh_uy"]
+    name: str = Field(min_length=2, max_length=255)
+    header_name: str | None = Field(None, max_length=255, description="Tên ở tiêu đề văn bản, nếu khác tên")
+    superior_name: str | None = Field(None, max_length=255, description="Cấp trên ở tiêu đề (mặc định: tên cấp trên)")
+    place: str | None = Field(None, max_length=128, description="Địa danh ở dòng ngày tháng")
+
+
+class TermCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=2, max_length=64, description="Ví dụ 2025–2030")
+    start_date: dt.date
+    end_date: dt.date | None = None
+
+
+@blueprint.post("/organizations", responses={201: OrganizationOut, **problems(403, 409)})
+def create_organization(body: OrganizationCreate):
+    """Thêm tổ chức đảng dưới một tổ chức trong phạm vi (quản trị)."""
+    with services().catalogue.session() as session:
+        org = add_organization(session, caller(), parent_id=body.parent_id, code=body.code, kind=OrgKind(body.kind),
+                               name=body.name, header_name=body.header_name, superior_name=body.superior_name,
+                               place=body.place, remote_addr=request.remote_addr)
+        return dump(organization_out(org), 201)
+
+
+@blueprint.post("/organizations/<int:id>/terms", responses={201: TermOut, **problems(403, 409)})
+def create_term(path: IdPath, body: TermCreate):
+    """Thêm nhiệm kỳ (không trùng thời gian với nhiệm kỳ khác; số văn bản đánh theo nhiệm kỳ)."""
+    with services().catalogue.session() as session:
+        term = add_term_checked(session, caller(), path.id, name=body.name, start=body.start_date,
+                                end=body.end_date, remote_addr=request.remote_addr)
+        return dump(TermOut(id=term.id, name=term.name, start_date=term.start_date, end_date=term.end_date), 201)
 
 
 class MembersQuery(Page):

@@ -26,13 +26,21 @@ _HTTP_ERRORS: dict[int, type[errors.DocserviceError]] = {
 
 
 def problem_response(error: errors.DocserviceError) -> Response:
-    if not request.path.startswith("/api/") and request.endpoint != "openapi_json":
+    if _wants_page():
         return _error_page(error)
     body = json.dumps(error.to_problem(), ensure_ascii=False, default=str)
     response = Response(body, status=error.status, content_type=errors.PROBLEM_CONTENT_TYPE)
     for name, value in error.headers.items():
         response.headers[name] = value
     return response
+
+
+def _wants_page() -> bool:
+    """A person's browser on a page (it asks for HTML first) gets a page; scripts and the API a problem."""
+    if request.path.startswith("/api/"):
+        return False
+    accepted = request.accept_mimetypes
+    return accepted.best_match([errors.PROBLEM_CONTENT_TYPE, "application/json", "text/html"]) == "text/html"
 
 
 def _error_page(error: errors.DocserviceError) -> Response:

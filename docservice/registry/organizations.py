@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from docservice.db.models import Organization, OrgKind, Term
-from docservice.errors import RuleViolation
+from docservice.errors import Conflict, RuleViolation, ValidationFailed
 from docservice.rules import current_profile
 
 
@@ -65,3 +66,42 @@ def root(session: Session) -> Organization | None:
     return session.scalar(
         select(Organization).where(Organization.parent_id.is_(None)).order_by(Organization.id).limit(1)
     )
+
+
+def add_organization(session: Session, principal: Any, *, parent_id: int, code: str, kind: OrgKind, name: str,
+                     header_name: str | None = None, superior_name: str | None = None, place: str | None = None,
+                     remote_addr: str | None = None) -> Organization:
+    """An admin adds an organisation under one in their scope; the code is unique; audited."""
+    from docservice.security import policy
+    from docservice.security.audit import append_event
+
+    policy.require(principal, "organization.manage")
+    parent = policy.get_organization(session, parent_id, principal)
+    if by_code(session, code) is not None:
+        raise Conflict(f"Mã tổ chức {code!r} đã có.", errors={"code": "Mã này đã được dùng."})
+    org = create_organization(session, code=code, kind=kind, name=name, parent=parent, header_name=header_name,
+                              superior_name=superior_name or parent.name, place=place or parent.place)
+    append_event(session, username=principal.username, action="organization.create", object_type="organization",
+                 object_id=org.id, remote_addr=remote_addr)
+    return org
+
+
+def add_term_checked(session: Session, principal: Any, org_id: int, *, name: str, start: dt.date,
+                     end: dt.date | None = None, remote_addr: str | None = None) -> Term:
+    """A new term (nhiệm kỳ) that overlaps none of the organisation's others — numbers run per term."""
+    from docservice.security import policy
+    from docservice.security.audit import append_event
+
+    policy.require(principal, "organization.manage")
+    org = policy.get_organization(session, org_id, principal)
+    if end is not None and end <= start:
+        raise ValidationFailed("Ngày kết thúc phải sau ngày bắt đầu.", errors={"end_date": "Phải sau ngày bắt đầu."})
+    for other in session.scalars(select(Term).where(Term.organization_id == org.id)):
+        other_end = other.end_date or dt.date.max
+        if start <= other_end and (end or dt.date.max) >= other.start_date:
+            raise Conflict(f"Trùng thời gian với nhiệm kỳ {other.name}.",
+                           errors={"start_date": f"Trùng với nhiệm kỳ {other.name}."})
+    term = add_term(session, org, name=name, start=start, end=end)
+    append_event(session, username=principal.username, action="term.create", object_type="organization",
+                 object_id=org.id, remote_addr=remote_addr, detail=name)
+    return term

@@ -10,14 +10,18 @@ import math
 from typing import Any
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from pydantic import ValidationError
 
 from docservice.api.audit import csv_response, require_installation_admin
-from docservice.db.models import AuditEvent, Clearance, Organization, Role, User
+from docservice.api.organizations import OrganizationCreate, TermCreate
+from docservice.db.models import AuditEvent, Clearance, Organization, OrgKind, Role, User
 from docservice.errors import DocserviceError, Forbidden, ValidationFailed
 from docservice.generation.uploads import upload_template, versions
 from docservice.registry import users as accounts
+from docservice.registry.organizations import add_organization, add_term_checked
 from docservice.security import policy
 from docservice.security.audit import AuditFilter
+from docservice.validation import validation_failed
 from docservice.web.forms import EmptyForm
 from docservice.web.session import login_required
 
@@ -218,3 +222,48 @@ def upload_template_page():
     rows = [(t, versions(svc.catalogue, svc.templates, t.key)) for t in svc.templates.all()]
     return render_template("admin_templates.html", rows=sorted(rows, key=lambda r: r[0].manifest.title),
                            form=form, result=result), 200 if result.get("ok") else 422
+
+
+KINDS = {"chi_bo": "Chi bộ", "dang_bo_bo_phan": "Đảng bộ bộ phận", "dang_bo_co_so": "Đảng bộ cơ sở",
+         "dang_uy": "Đảng ủy", "huyen_uy": "Huyện ủy", "tinh_uy": "Tỉnh ủy"}
+
+
+@bp.route("/organizations", methods=["GET", "POST"])
+@login_required
+def organizations_page():
+    policy.require(g.principal, "organization.manage")
+    svc, form, errors = _svc(), EmptyForm(), {}
+    values = request.form
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            with svc.catalogue.session() as session:
+                if values.get("action") == "term":
+                    body = TermCreate.model_validate({k: values.get(k) or None for k in ("name", "start_date",
+                                                                                      "end_date")})
+                    add_term_checked(session, g.principal, int(values.get("organization_id") or 0), name=body.name,
+                                     start=body.start_date, end=body.end_date, remote_addr=request.remote_addr)
+                    message = f"Đã thêm nhiệm kỳ {body.name}."
+                else:
+                    body = OrganizationCreate.model_validate({k: values.get(k) or None for k in (
+                        "parent_id", "code", "kind", "name", "header_name", "superior_name", "place")})
+                    org = add_organization(session, g.principal, parent_id=body.parent_id, code=body.code,
+                                           kind=OrgKind(body.kind), name=body.name, header_name=body.header_name,
+                                           superior_name=body.superior_name, place=body.place,
+                                           remote_addr=request.remote_addr)
+                    message = f"Đã thêm {org.name}. Thêm nhiệm kỳ cho tổ chức này trước khi tạo văn bản."
+        except ValidationError as exc:
+            errors.update(validation_failed(exc).errors or {})
+        except ValueError:
+            errors["organization_id"] = "Chọn tổ chức."
+        except DocserviceError as exc:
+            if exc.status == 403:
+                raise
+            errors.update(exc.errors or {"form": exc.detail})
+        else:
+            flash(message, "info")
+            return redirect(url_for("admin.organizations_page"))
+    with svc.catalogue.reader() as session:
+        orgs = list(session.scalars(policy.visible_organizations(g.principal).order_by(Organization.path)))
+        page = render_template("admin_organizations.html", organizations=orgs, kinds=KINDS, form=form,
+                               errors=errors, values=values, depth=lambda o: o.path.count("/") - 2)
+    return page, 422 if errors else 200

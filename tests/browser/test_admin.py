@@ -73,3 +73,27 @@ def test_admin_uploads_a_template_and_reads_the_lint_result(live_server, browser
     page.get_by_role("button", name="Kiểm tra và lưu").click()
     assert "phiên bản 2.0.0" in page.locator("[role=status]").inner_text()
     assert "2.0.0 — tải lên" in page.locator("table.list").inner_text()
+
+
+def test_admin_adds_a_chi_bo_and_its_term(live_server, browser_context, shot, world, client, auth):
+    page = browser_context.new_page()
+    _sign_in(page, live_server, "admin")
+    page.goto(f"{live_server}/admin/organizations")
+    page.get_by_label("Loại").select_option("chi_bo")
+    page.get_by_label("Tên", exact=True).fill("Chi bộ Thôn Bắc")
+    page.get_by_label("Mã (không dấu)").fill("cb-thon-bac")
+    page.get_by_role("button", name="Thêm tổ chức").click()
+    assert "Đã thêm Chi bộ Thôn Bắc" in page.locator(".flash").inner_text()
+    page.get_by_label("Tổ chức", exact=True).select_option(label="Chi bộ Thôn Bắc")
+    page.get_by_label("Tên nhiệm kỳ").fill("2025–2030")
+    page.get_by_label("Từ ngày").fill("2025-07-01")
+    page.get_by_role("button", name="Thêm nhiệm kỳ").click()
+    assert "Đã thêm nhiệm kỳ 2025–2030" in page.locator(".flash").inner_text()
+    page.get_by_label("Tổ chức", exact=True).select_option(label="Chi bộ Thôn Bắc")
+    page.get_by_label("Tên nhiệm kỳ").fill("2026–2031")
+    page.get_by_label("Từ ngày").fill("2026-01-01")
+    page.get_by_role("button", name="Thêm nhiệm kỳ").click()
+    assert "Trùng" in page.locator("[role=alert]").inner_text()
+    shot(page, "to-chuc")
+    codes = {o["code"] for o in client.get("/api/v1/organizations?per_page=100", headers=auth("admin")).json["items"]}
+    assert "cb-thon-bac" in codes

@@ -106,3 +106,13 @@ def test_record_list_filters_within_scope(app, client, auth, world, svc):
     _sign_in(west, "docgia.tay")
     assert "0 hồ sơ" in west.get(f"/records?organization_id={world.dong_id}").get_data(as_text=True)
     assert f"/records/{dong}" not in west.get("/records").get_data(as_text=True)
+
+
+def test_errors_are_pages_for_browsers_and_problems_for_scripts(app, world):
+    reader = app.test_client()
+    _sign_in(reader, "uyvien")
+    page = reader.get("/records/999", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert page.status_code == 404 and page.mimetype == "text/html" and "<h1>" in page.get_data(as_text=True)
+    script = reader.get("/records/999")
+    assert script.status_code == 404 and script.mimetype == "application/problem+json"
+    assert script.get_json(force=True)["code"] == "not_found"
