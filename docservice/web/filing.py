@@ -7,13 +7,20 @@ text, scope and clearance checks; a refusal changes nothing and is shown beside 
 
 from __future__ import annotations
 
+import secrets
+import shutil
+import time
+from contextlib import nullcontext
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from pydantic import ValidationError
 
 from docservice.api.records import archive_options, spooled_upload
-from docservice.archive.service import RecordMetadata, archive_pdf
+from docservice.archive.blobs import sha256_of
+from docservice.archive.metadata import read_metadata
+from docservice.archive.service import RecordMetadata, archive_pdf, inspect_upload
 from docservice.db.models import Clearance, Document, Organization
 from docservice.errors import DocserviceError, DuplicateRecord
 from docservice.security import policy
@@ -33,14 +40,14 @@ def _svc():
 def _context(values: dict[str, Any]) -> dict[str, Any]:
     svc, principal = _svc(), g.principal
     document = None
-    with svc.catalogue.reader() as session:
-        organizations = list(session.scalars(policy.visible_organizations(principal).order_by(Organization.path)))
+    with svc.catalogue.reader() as db:
+        organizations = list(db.scalars(policy.visible_organizations(principal).order_by(Organization.path)))
         if values.get("document_id"):
             try:
-                document = policy.get_visible(session, Document, int(values["document_id"]), principal)
+                document = policy.get_visible(db, Document, int(values["document_id"]), principal)
             except (ValueError, DocserviceError):
                 document = None
-        session.expunge_all()
+        db.expunge_all()
     levels = [c for c in Clearance if c <= principal.clearance]
     return {"organizations": organizations, "document": document, "levels": levels, "doc_types": doc_type_names()}
 
@@ -53,18 +60,30 @@ def upload_page():
     values = {name: (request.values.get(name) or "").strip() for name in FIELDS}
     errors: dict[str, str] = {}
     duplicate = None
+    read_from = None
     if request.method == "POST" and form.validate_on_submit():
         upload = request.files.get("file")
-        if upload is None or not upload.filename:
+        pending = _pending_path()
+        if request.form.get("action") == "read":
+            if upload is None or not upload.filename:
+                errors["file"] = "Chọn tệp PDF để đọc thông tin."
+            else:
+                try:
+                    read_from = upload.filename
+                    values = {**_read_from_file(upload), **{k: v for k, v in values.items() if v}}
+                except DocserviceError as exc:
+                    errors["file"] = exc.detail
+        elif (upload is None or not upload.filename) and pending is None:
             errors["file"] = "Chọn tệp PDF đã ký hoặc bản quét."
         else:
             try:
                 meta = RecordMetadata.model_validate({k: v for k, v in values.items() if v})
                 svc = _svc()
-                with spooled_upload(upload) as path:
+                with spooled_upload(upload) if upload and upload.filename else nullcontext(pending) as path:
                     record = archive_pdf(path, meta, g.principal, catalogue=svc.catalogue, blobs=svc.blobs,
                                          rules=svc.rules, options=archive_options(svc),
                                          remote_addr=request.remote_addr)
+                _drop_pending()
             except ValidationError as exc:
                 errors.update(validation_failed(exc).errors or {})
             except DuplicateRecord as exc:
@@ -80,5 +99,56 @@ def upload_page():
     elif request.method == "POST":
         errors["file"] = "Biểu mẫu đã hết hạn; vui lòng chọn lại tệp và gửi lại."
     status = 422 if errors else 200
+    pending_name = session.get("pending_upload", {}).get("name") if _pending_path() else None
     return render_template("record_new.html", form=form, values=values, errors=errors, duplicate=duplicate,
-                           **_context(values)), status
+                           read_from=read_from, pending_name=pending_name, **_context(values)), status
+
+
+# --- "read the metadata from the file": the file waits on the server for this session's next submit ---
+
+PENDING_HOURS = 24
+
+
+def _pending_path() -> Path | None:
+    token = session.get("pending_upload", {}).get("token", "")
+    if not (len(token) == 32 and all(c in "0123456789abcdef" for c in token)):
+        return None
+    path = _svc().upload_dir / f"pending-{token}.pdf"
+    return path if path.is_file() else None
+
+
+def _drop_pending() -> None:
+    path = _pending_path()
+    session.pop("pending_upload", None)
+    if path is not None:
+        path.unlink(missing_ok=True)
+
+
+def _read_from_file(upload: Any) -> dict[str, str]:
+    """Keep the file for this session and read its number, date, type, title, issuer and mark."""
+    svc = _svc()
+    _drop_pending()
+    cutoff = time.time() - PENDING_HOURS * 3600
+    for stale in svc.upload_dir.glob("pending-*.pdf"):
+        if stale.stat().st_mtime < cutoff:
+            stale.unlink(missing_ok=True)
+    token = secrets.token_hex(16)
+    path = svc.upload_dir / f"pending-{token}.pdf"
+    with path.open("wb") as out:
+        shutil.copyfileobj(upload.stream, out, 1024 * 1024)
+    try:
+        seen = inspect_upload(path, sha256_of(path), trust_roots=svc.settings.trust_roots,
+                              max_pages=svc.settings.max_pages, ocr_max_pages=svc.settings.ocr_max_pages)
+    except Exception:
+        path.unlink(missing_ok=True)
+        raise
+    session["pending_upload"] = {"token": token, "name": upload.filename[:200]}
+    with svc.catalogue.reader() as db:
+        organizations = list(db.scalars(policy.visible_organizations(g.principal)))
+        found = read_metadata(seen.text.text, svc.rules.current(), organizations)
+    values = {}
+    for name in ("doc_type", "number", "date", "title", "organization_id", "confidentiality"):
+        reading = found.fields.get(name)
+        if reading is not None and reading.value:
+            values[name] = reading.value.isoformat() if hasattr(reading.value, "isoformat") else str(reading.value)
+    return values

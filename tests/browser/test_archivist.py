@@ -63,3 +63,30 @@ def test_a_reader_may_not_file(live_server, browser_context, world):
     _sign_in(page, live_server, "uyvien")
     assert page.get_by_role("link", name="Lưu trữ hồ sơ").count() == 0
     assert page.goto(f"{live_server}/records/new").status == 403
+
+
+def test_metadata_read_from_the_file_prefills_the_form(live_server, browser_context, world, svc, tmp_path):
+    from tests.builders import text_pdf
+
+    paper = text_pdf("ĐẢNG BỘ XÃ TÂN LẬP          ĐẢNG CỘNG SẢN VIỆT NAM\n"
+                     "CHI BỘ THÔN ĐÔNG\n"
+                     "Số 09-NQ/CB          Tân Lập, ngày 12 tháng 3 năm 2025\n"
+                     "NGHỊ QUYẾT\n"
+                     "về công tác phát triển đảng viên năm 2025\n"
+                     "Chi bộ thống nhất kết nạp hai quần chúng ưu tú.")
+    (tmp_path / "quet.pdf").write_bytes(paper)
+    page = browser_context.new_page()
+    _sign_in(page, live_server, "luutru")
+    page.goto(f"{live_server}/records/new")
+    page.get_by_label("Tệp PDF").set_input_files(str(tmp_path / "quet.pdf"))
+    page.get_by_role("button", name="Đọc thông tin từ tệp").click()
+    assert "Đã đọc thông tin từ tệp quet.pdf" in page.locator("main").inner_text()
+    assert page.get_by_label("Số, ký hiệu").input_value() == "09-NQ/CB"
+    assert page.get_by_label("Ngày văn bản").input_value() == "2025-03-12"
+    assert page.get_by_label("Loại văn bản").input_value() == "nghi_quyet"
+    assert "phát triển đảng viên" in page.get_by_label("Trích yếu").input_value()
+    page.get_by_label("Tổ chức ban hành").select_option(label="Chi bộ Thôn Đông")
+    page.get_by_role("button", name="Lưu trữ", exact=True).click()  # the file waited on the server
+    page.wait_for_selector(".verdicts, .card h2#chu-ky")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Nghị quyết về công tác phát triển")
+    assert not list(svc.upload_dir.glob("pending-*.pdf"))
