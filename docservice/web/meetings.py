@@ -177,5 +177,5 @@ def document_file(document_id: int, kind: str):
                          download_name=f"{document.number.replace('/', '-')}.{kind}", etag=digest, max_age=0)
     if inline:  # shown in the document page's preview frame, on this site only
         response.headers["X-Frame-Options"] = "SAMEORIGIN"
-        response.headers["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"
+        response.headers["Content-Security-Policy"] = "frame-ancestors 'self'"  # the browser's PDF viewer may run
     return response

@@ -48,6 +48,9 @@ def test_secretary_records_a_meeting_and_downloads_the_minutes(live_server, brow
     page.wait_for_selector("iframe.preview")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Biên bản")
     assert "01-BB/CB" in page.locator("dl.facts").inner_text()
+    preview = page.request.get(live_server + page.locator("iframe.preview").get_attribute("src"))
+    assert preview.headers["content-type"] == "application/pdf" and preview.headers["x-frame-options"] == "SAMEORIGIN"
+    assert preview.headers["content-security-policy"] == "frame-ancestors 'self'"  # no default-src: the viewer runs
     shot(page, "bien-ban")
     with page.expect_download() as download:
         page.get_by_role("link", name="Tải PDF").click()
