@@ -135,4 +135,6 @@ def test_vietnamese_by_default_english_when_chosen_and_kept(client, world):
     _sign_in(client)
     search = client.get("/search?q=xyz").get_data(as_text=True)
     assert "0 results" in search and "Search records and documents" in search
+    home = client.get("/").get_data(as_text=True)
+    assert "Recent documents" in home and "Organisations in scope" in home
     assert "Tìm kiếm hồ sơ, văn bản" in client.get("/search?lang=vi").get_data(as_text=True)
