@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from docservice.api.audit import csv_response, require_installation_admin
 from docservice.api.organizations import OrganizationCreate, TermCreate
-from docservice.db.models import AuditEvent, Clearance, Organization, OrgKind, Role, User
+from docservice.db.models import AuditEvent, Clearance, OrgKind, Role, User
 from docservice.errors import DocserviceError, Forbidden, ValidationFailed
 from docservice.generation.uploads import upload_template, versions
 from docservice.registry import users as accounts
@@ -22,8 +22,8 @@ from docservice.registry.organizations import add_organization, add_term_checked
 from docservice.security import policy
 from docservice.security.audit import AuditFilter
 from docservice.validation import validation_failed
-from docservice.web.forms import EmptyForm
-from docservice.web.session import login_required
+from docservice.web.forms import EmptyForm, refusals_into
+from docservice.web.session import clearance_levels, login_required, organizations_in_scope
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 ROLES = {"admin": "Quản trị", "secretary": "Thư ký / bí thư", "archivist": "Lưu trữ", "reader": "Xem, tra cứu"}
@@ -39,9 +39,7 @@ def _admin() -> None:
 
 
 def _choices(session) -> dict[str, Any]:
-    return {"organizations": list(session.scalars(policy.visible_organizations(g.principal)
-                                                  .order_by(Organization.path))),
-            "levels": [c for c in Clearance if c <= g.principal.clearance], "roles": ROLES}
+    return {"organizations": organizations_in_scope(session), "levels": clearance_levels(), "roles": ROLES}
 
 
 @bp.get("/users")
@@ -94,15 +92,10 @@ def edit_user(user_id: int):
     form, errors = EmptyForm(), {}
     if request.method == "POST" and form.validate_on_submit():
         action = request.form.get("action")
-        try:
-            with _svc().catalogue.session() as session:
-                user = accounts.user_or_404(session, user_id, g.principal)
-                message = _apply(session, user, action, request.form)
-        except DocserviceError as exc:
-            if exc.status in (403, 404):
-                raise
-            errors.update(exc.errors or {"form": exc.detail})
-        else:
+        with refusals_into(errors), _svc().catalogue.session() as session:
+            user = accounts.user_or_404(session, user_id, g.principal)
+            message = _apply(session, user, action, request.form)
+        if not errors:
             flash(message, "info")
             return redirect(url_for("admin.edit_user", user_id=user_id))
     with _svc().catalogue.reader() as session:
@@ -263,7 +256,7 @@ def organizations_page():
             flash(message, "info")
             return redirect(url_for("admin.organizations_page"))
     with svc.catalogue.reader() as session:
-        orgs = list(session.scalars(policy.visible_organizations(g.principal).order_by(Organization.path)))
+        orgs = organizations_in_scope(session)
         page = render_template("admin_organizations.html", organizations=orgs, kinds=KINDS, form=form,
                                errors=errors, values=values, depth=lambda o: o.path.count("/") - 2)
     return page, 422 if errors else 200

@@ -12,13 +12,13 @@ from docservice.api.imports import ImportCreate, import_out, items_page, job_or_
 from docservice.api.schemas import Page, RecordReview
 from docservice.archive import importer
 from docservice.archive.service import confirm_review, record_or_404
-from docservice.db.models import Clearance, Job, Organization, Record
+from docservice.db.models import Job, Record
 from docservice.errors import DocserviceError
 from docservice.security import policy
 from docservice.validation import validation_failed
-from docservice.web.forms import EmptyForm
+from docservice.web.forms import EmptyForm, refusals_into
 from docservice.web.reading import doc_type_names
-from docservice.web.session import login_required
+from docservice.web.session import clearance_levels, login_required, organizations_in_scope
 
 bp = Blueprint("archiving", __name__)
 OUTCOMES = {"imported": "Đã nhập", "already_present": "Đã có sẵn", "needs_review": "Cần xem lại",
@@ -30,9 +30,6 @@ REVIEW_FIELDS = ("doc_type", "number", "date", "title", "signer", "organization_
 def _svc():
     return current_app.extensions["docservice"]
 
-
-def _orgs(session) -> list[Organization]:
-    return list(session.scalars(policy.visible_organizations(g.principal).order_by(Organization.path)))
 
 
 @bp.route("/imports", methods=["GET", "POST"])
@@ -61,8 +58,8 @@ def imports_page():
         jobs = [import_out(session, g.principal, job)
                 for job in session.scalars(visible_jobs(g.principal).order_by(Job.id.desc()).limit(50))]
         page = render_template("imports.html", jobs=jobs, form=form, errors=errors, values=request.form,
-                               organizations=_orgs(session), enabled=svc.settings.import_root is not None,
-                               status=STATUS, outcomes=OUTCOMES)
+                               organizations=organizations_in_scope(session),
+                               enabled=svc.settings.import_root is not None, status=STATUS, outcomes=OUTCOMES)
     return page, 422 if errors else 200
 
 
@@ -101,24 +98,18 @@ def review_record(record_id: int):
     svc, form, errors = _svc(), EmptyForm(), {}
     if request.method == "POST" and form.validate_on_submit():
         values = {k: v.strip() for k, v in request.form.items() if k in REVIEW_FIELDS and v.strip()}
-        try:
+        with refusals_into(errors):
             body = RecordReview.model_validate(values)
             changes = body.model_dump(exclude_unset=True, exclude={"reason"})
             confirm_review(record_id, changes, body.reason, g.principal, catalogue=svc.catalogue, rules=svc.rules)
-        except ValidationError as exc:
-            errors.update(validation_failed(exc).errors or {})
-        except DocserviceError as exc:
-            if exc.status in (403, 404):
-                raise
-            errors.update(exc.errors or {"form": exc.detail})
-        else:
+        if not errors:
             flash("Đã xác nhận thông tin; hồ sơ rời hàng chờ xem lại.", "info")
             return redirect(url_for("archiving.review_queue"))
     with svc.catalogue.reader() as session:
         record = record_or_404(session, record_id, g.principal)
         page = render_template("review.html", record=record, form=form, errors=errors, doc_types=doc_type_names(),
-                               organizations=_orgs(session),
-                               levels=[c for c in Clearance if c <= g.principal.clearance],
+                               organizations=organizations_in_scope(session),
+                               levels=clearance_levels(),
                                values=_current(record) | dict(request.form.items()))
     return page, 422 if errors else 200
 

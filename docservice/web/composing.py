@@ -8,14 +8,14 @@ from typing import Any
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 
-from docservice.db.models import Clearance, Organization
+from docservice.db.models import Clearance
 from docservice.errors import DocserviceError
 from docservice.generation.manifest import FieldSpec, FieldType
 from docservice.generation.service import GenerationRequest, generate_document
 from docservice.meetings.documents import MINUTES_TEMPLATE, THEMATIC_MINUTES_TEMPLATE
 from docservice.security import policy
 from docservice.web.forms import EmptyForm
-from docservice.web.session import login_required
+from docservice.web.session import clearance_levels, login_required, organizations_in_scope
 
 bp = Blueprint("composing", __name__)
 ITEM_ROWS = 6  # empty groups offered for an ``items`` field (sections of a report)
@@ -61,11 +61,10 @@ def compose(key: str):
             flash(f"Đã tạo văn bản số {document.number}.", "info")
             return redirect(url_for("secretary.document_page", document_id=document.id))
     with svc.catalogue.reader() as session:
-        issuers = [o for o in session.scalars(policy.visible_organizations(g.principal).order_by(Organization.path))
-                   if o.kind.value in manifest.issuer_kinds]
+        issuers = [o for o in organizations_in_scope(session) if o.kind.value in manifest.issuer_kinds]
         page = render_template("compose.html", manifest=manifest, form=form, errors=errors, issuers=issuers,
                                values=request.form if request.method == "POST" else {}, item_rows=ITEM_ROWS,
-                               levels=[c for c in Clearance if c <= g.principal.clearance], FieldType=FieldType,
+                               levels=clearance_levels(), FieldType=FieldType,
                                shown=_shown)
     return page, 422 if errors else 200
 

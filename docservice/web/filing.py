@@ -21,13 +21,13 @@ from docservice.api.records import archive_options, spooled_upload
 from docservice.archive.blobs import sha256_of
 from docservice.archive.metadata import read_metadata
 from docservice.archive.service import RecordMetadata, archive_pdf, inspect_upload
-from docservice.db.models import Clearance, Document, Organization
+from docservice.db.models import Document
 from docservice.errors import DocserviceError, DuplicateRecord
 from docservice.security import policy
 from docservice.validation import validation_failed
 from docservice.web.forms import EmptyForm
 from docservice.web.reading import doc_type_names
-from docservice.web.session import login_required
+from docservice.web.session import clearance_levels, login_required, organizations_in_scope
 
 bp = Blueprint("filing", __name__)
 FIELDS = ("doc_type", "number", "date", "organization_id", "title", "signer", "confidentiality", "document_id")
@@ -41,14 +41,14 @@ def _context(values: dict[str, Any]) -> dict[str, Any]:
     svc, principal = _svc(), g.principal
     document = None
     with svc.catalogue.reader() as db:
-        organizations = list(db.scalars(policy.visible_organizations(principal).order_by(Organization.path)))
+        organizations = organizations_in_scope(db)
         if values.get("document_id"):
             try:
                 document = policy.get_visible(db, Document, int(values["document_id"]), principal)
             except (ValueError, DocserviceError):
                 document = None
         db.expunge_all()
-    levels = [c for c in Clearance if c <= principal.clearance]
+    levels = clearance_levels()
     return {"organizations": organizations, "document": document, "levels": levels, "doc_types": doc_type_names()}
 
 

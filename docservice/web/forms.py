@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from pydantic import ValidationError
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
+
+from docservice.errors import DocserviceError
+from docservice.validation import validation_failed
 
 _REQUIRED = "Vui lòng nhập {}."
 
@@ -30,3 +37,17 @@ class PasswordForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     """A form with only the CSRF token (logout)."""
+
+
+@contextmanager
+def refusals_into(errors: dict[str, str], *, reraise: tuple[int, ...] = (403, 404)) -> Iterator[None]:
+    """A page's form handling: invalid input or a rule the service enforces becomes messages beside the
+    fields in ``errors``; no right (403) or outside scope (404) goes on to the error page."""
+    try:
+        yield
+    except ValidationError as exc:
+        errors.update(validation_failed(exc).errors or {"form": "Dữ liệu không hợp lệ."})
+    except DocserviceError as exc:
+        if exc.status in reraise:
+            raise
+        errors.update(exc.errors or {"form": exc.detail})

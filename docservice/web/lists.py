@@ -9,10 +9,10 @@ from typing import Any
 from flask import Blueprint, current_app, g, render_template, request, url_for
 from sqlalchemy import exists, extract, func, select
 
-from docservice.db.models import Document, Organization, Record
+from docservice.db.models import Document, Record
 from docservice.security import policy
 from docservice.web.reading import doc_type_names
-from docservice.web.session import login_required
+from docservice.web.session import login_required, organizations_in_scope
 
 bp = Blueprint("lists", __name__)
 PER_PAGE = 20
@@ -56,7 +56,7 @@ def _link(endpoint: str):
 
 def _render(template: str, endpoint: str, rows: list[Any], total: int, page: int, pages: int,
             session: Any, **extra: Any) -> str:
-    orgs = list(session.scalars(policy.visible_organizations(g.principal).order_by(Organization.path)))
+    orgs = organizations_in_scope(session)
     names = {o.id: o.name for o in orgs}
     return render_template(template, rows=rows, total=total, page=page, pages=pages, organizations=orgs,
                            names=names, doc_types=doc_type_names(), args=request.args, link=_link(endpoint),

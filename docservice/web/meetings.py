@@ -7,7 +7,6 @@ import datetime as dt
 from typing import Any
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, send_file, url_for
-from pydantic import ValidationError
 
 from docservice.db.models import Clearance, Document, Meeting, Organization, OrgKind
 from docservice.errors import DocserviceError
@@ -16,10 +15,9 @@ from docservice.meetings.models import MeetingIn
 from docservice.meetings.service import record_meeting
 from docservice.registry.members import members_on
 from docservice.security import policy
-from docservice.validation import validation_failed
-from docservice.web.forms import EmptyForm
+from docservice.web.forms import EmptyForm, refusals_into
 from docservice.web.reading import audit_event, doc_type_names
-from docservice.web.session import login_required
+from docservice.web.session import clearance_levels, login_required
 
 bp = Blueprint("secretary", __name__)
 CONTENT_BLOCKS = 3
@@ -58,21 +56,15 @@ def new_meeting():
             errors["form"] = "Biểu mẫu đã hết hạn; vui lòng gửi lại."
         else:
             payload = _payload(request.form, org.id, day, members)
-            try:
+            with refusals_into(errors):
                 data = MeetingIn.model_validate(payload)
                 meeting = record_meeting(data, g.principal, catalogue=_svc().catalogue, rules=_svc().rules)
-            except ValidationError as exc:
-                errors.update(validation_failed(exc).errors or {})
-            except DocserviceError as exc:
-                if exc.status in (403, 404):
-                    raise
-                errors.update(exc.errors or {"form": exc.detail})
-            else:
+            if not errors:
                 flash("Đã ghi buổi sinh hoạt. Kiểm tra số liệu rồi tạo biên bản, nghị quyết.", "info")
                 return redirect(url_for("secretary.meeting_page", meeting_id=meeting.id))
     return render_template("meeting_new.html", form=form, cells=cells, org=org, day=day, members=members,
                            values=values, errors=errors, statuses=STATUSES, kinds=KINDS, blocks=CONTENT_BLOCKS,
-                           levels=[c for c in Clearance if c <= g.principal.clearance]), 422 if errors else 200
+                           levels=clearance_levels()), 422 if errors else 200
 
 
 def _lines(text: str | None) -> list[str]:

@@ -17,10 +17,9 @@ from docservice.errors import Gone
 from docservice.search.interface import SearchRequest
 from docservice.search.query import parse_query
 from docservice.search.service import search_records
-from docservice.security import policy
 from docservice.security.audit import append_event
 from docservice.text import number_key
-from docservice.web.session import login_required
+from docservice.web.session import login_required, organizations_in_scope
 
 bp = Blueprint("reading", __name__)
 
@@ -37,7 +36,7 @@ def doc_type_names() -> dict[str, str]:
 
 def _visible_orgs() -> list[Organization]:
     with _svc().catalogue.reader() as session:
-        return list(session.scalars(policy.visible_organizations(g.principal).order_by(Organization.path)))
+        return organizations_in_scope(session)
 
 
 @bp.get("/search")

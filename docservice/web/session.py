@@ -95,3 +95,18 @@ def safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return url_for("web.home")
+
+
+def organizations_in_scope(db: Any) -> list[Any]:
+    """The signed-in user's organisations (their scope, the tree order) for a page's choices."""
+    from docservice.db.models import Organization
+    from docservice.security import policy
+
+    return list(db.scalars(policy.visible_organizations(g.principal).order_by(Organization.path)))
+
+
+def clearance_levels() -> list[Any]:
+    """The confidentiality levels the signed-in user may choose: up to their own clearance."""
+    from docservice.db.models import Clearance
+
+    return [level for level in Clearance if level <= g.principal.clearance]
