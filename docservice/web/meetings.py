@@ -63,8 +63,24 @@ def new_meeting():
                 flash("Đã ghi buổi sinh hoạt. Kiểm tra số liệu rồi tạo biên bản, nghị quyết.", "info")
                 return redirect(url_for("secretary.meeting_page", meeting_id=meeting.id))
     return render_template("meeting_new.html", form=form, cells=cells, org=org, day=day, members=members,
-                           values=values, errors=errors, statuses=STATUSES, kinds=KINDS, blocks=CONTENT_BLOCKS,
+                           values={**_defaults(members), **values.to_dict()}, errors=errors, statuses=STATUSES,
+                           kinds=KINDS, blocks=CONTENT_BLOCKS,
                            levels=clearance_levels()), 422 if errors else 200
+
+
+def _defaults(members: list) -> dict[str, str]:
+    """What the form starts with: the secretary as chair, a deputy (or another member) taking the minutes,
+    members active in another cell for now absent with that reason — the secretary changes what differs."""
+    by_position = {m.position.value: m.member_id for m in reversed(members)}
+    chair = by_position.get("bi_thu", members[0].member_id if members else None)
+    taker = by_position.get("pho_bi_thu") or by_position.get("chi_uy_vien") or next(
+        (m.member_id for m in members if m.member_id != chair), chair)
+    found: dict[str, str] = {"chair_id": str(chair), "minute_taker_id": str(taker)} if members else {}
+    for m in members:
+        if m.temporary is not None and m.temporary.value == "di":
+            found[f"status_{m.member_id}"] = "absent_excused"
+            found[f"reason_{m.member_id}"] = "Sinh hoạt tạm thời nơi khác"
+    return found
 
 
 def _lines(text: str | None) -> list[str]:

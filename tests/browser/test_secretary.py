@@ -18,6 +18,12 @@ def test_secretary_records_a_meeting_and_downloads_the_minutes(live_server, brow
     page.get_by_role("button", name="Lấy danh sách đảng viên").click()
     page.wait_for_selector("table.attendance")
     assert page.locator("table.attendance tbody tr").count() == 30
+    # the form starts from what is known: the member active elsewhere is absent with that reason,
+    # the secretary chairs and the deputy takes the minutes
+    away = groups["di"][0]
+    assert page.locator(f"select[name=status_{away}]").input_value() == "absent_excused"
+    assert page.locator(f"input[name=reason_{away}]").input_value() == "Sinh hoạt tạm thời nơi khác"
+    assert page.get_by_label("Chủ trì", exact=True).input_value() != page.get_by_label("Thư ký").input_value()
 
     page.get_by_label("Địa điểm").fill("Nhà văn hóa thôn Đông")
     page.get_by_label("Thư ký").select_option(label=person(4))
