@@ -28,6 +28,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from docservice.errors import N_
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -47,7 +49,7 @@ class Clearance(enum.IntEnum):
 
     @property
     def label(self) -> str:
-        return {0: "Thường", 1: "Mật", 2: "Tối mật", 3: "Tuyệt mật"}[self.value]
+        return {0: N_("Thường"), 1: N_("Mật"), 2: N_("Tối mật"), 3: N_("Tuyệt mật")}[self.value]
 
 
 class Role(enum.StrEnum):

@@ -49,6 +49,7 @@ class DocType(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     name: str
     abbreviation: str
+    name_en: str | None = None  # for the pages in English; the documents always carry ``name``
 
 
 class QuorumRule(BaseModel):

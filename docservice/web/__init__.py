@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 
 from flask import Blueprint, Flask, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from docservice.db.models import User
@@ -88,7 +89,7 @@ def logout():
             append_event(session, username=g.user["username"], action="auth.logout", object_type="user",
                          object_id=g.user["id"], remote_addr=request.remote_addr)
     end_session()
-    flash("Đã đăng xuất.", "info")
+    flash(_("Đã đăng xuất."), "info")
     return redirect(url_for("web.login_page"))
 
 
@@ -102,13 +103,13 @@ def password_page():
             change_own_password(svc.catalogue, g.user["id"], form.current_password.data, form.new_password.data,
                                 remote_addr=request.remote_addr, limits=LoginLimits.of(svc.settings))
         except ValidationFailed as error:
-            form.new_password.errors.append(error.detail)
+            form.new_password.errors.append(_(error.detail))
         except DocserviceError as error:
-            form.current_password.errors.append(error.detail)
+            form.current_password.errors.append(_(error.detail))
         else:
             with svc.catalogue.reader() as session:
                 start_session(session.get(User, g.user["id"]))  # this session goes on; the others end
-            flash("Đã đổi mật khẩu. Các phiên đăng nhập và token khác đã bị thu hồi.", "info")
+            flash(_("Đã đổi mật khẩu. Các phiên đăng nhập và token khác đã bị thu hồi."), "info")
             return redirect(url_for("web.home"))
     status = 200 if request.method == "GET" or not form.errors else 422
     return render_template("password.html", form=form), status
@@ -123,8 +124,8 @@ def health() -> dict[str, str]:
 
 
 def _csrf_failed(error: CSRFError):
-    flash("Biểu mẫu đã hết hạn hoặc không hợp lệ (mã chống giả mạo). Vui lòng thử lại.", "warning")
-    return render_template("message.html", title="Không gửi được biểu mẫu"), 400
+    flash(_("Biểu mẫu đã hết hạn hoặc không hợp lệ (mã chống giả mạo). Vui lòng thử lại."), "warning")
+    return render_template("message.html", title=_("Không gửi được biểu mẫu")), 400
 
 
 def register_web(app: Flask) -> None:

@@ -10,6 +10,9 @@ import math
 from typing import Any
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from pydantic import ValidationError
 
 from docservice.api.audit import csv_response, require_installation_admin
@@ -23,10 +26,11 @@ from docservice.security import policy
 from docservice.security.audit import AuditFilter
 from docservice.validation import validation_failed
 from docservice.web.forms import EmptyForm, refusals_into
+from docservice.web.i18n import ROLE_NAMES
 from docservice.web.session import clearance_levels, login_required, organizations_in_scope
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-ROLES = {"admin": "Quản trị", "secretary": "Thư ký / bí thư", "archivist": "Lưu trữ", "reader": "Xem, tra cứu"}
+ROLES = ROLE_NAMES
 PER_PAGE = 50
 
 
@@ -72,13 +76,13 @@ def new_user():
                     remote_addr=request.remote_addr)
                 user_id = user.id
         except (KeyError, ValueError):
-            errors["form"] = "Vai trò, tổ chức hoặc mức được xem không hợp lệ."
+            errors["form"] = _("Vai trò, tổ chức hoặc mức được xem không hợp lệ.")
         except DocserviceError as exc:
             if isinstance(exc, Forbidden):
                 raise
             errors.update(exc.errors or {"username": exc.detail})
         else:
-            flash("Đã thêm người dùng.", "info")
+            flash(_("Đã thêm người dùng."), "info")
             return redirect(url_for("admin.edit_user", user_id=user_id))
     with _svc().catalogue.reader() as session:
         page = render_template("admin_user_new.html", form=form, values=values, errors=errors, **_choices(session))
@@ -109,15 +113,15 @@ def _apply(session, user: User, action: str | None, values: Any) -> str:
     who = {"by": g.principal.username, "remote_addr": request.remote_addr}
     if action == "unlock":
         accounts.unlock(session, user, **who)
-        return "Đã mở khóa tài khoản."
+        return _("Đã mở khóa tài khoản.")
     if action == "password":
         accounts.set_password(session, user, values.get("password", ""), **who)
-        return "Đã đặt lại mật khẩu; mọi phiên và token cũ của người này đã bị thu hồi."
+        return _("Đã đặt lại mật khẩu; mọi phiên và token cũ của người này đã bị thu hồi.")
     if action == "revoke":
         count = accounts.revoke_tokens(session, user, **who)
-        return f"Đã thu hồi {count} token."
+        return ngettext("Đã thu hồi %(num)d token.", "Đã thu hồi %(num)d token.", count)
     if action != "save":
-        raise Forbidden("Thao tác không hợp lệ.")
+        raise Forbidden(_("Thao tác không hợp lệ."))
     org = policy.get_organization(session, int(values.get("organization_id") or 0), g.principal)
     try:
         changes = {"role": Role(values.get("role")), "organization": org,
@@ -125,13 +129,13 @@ def _apply(session, user: User, action: str | None, values: Any) -> str:
                    "full_name": values.get("full_name", "").strip() or user.full_name,
                    "active": values.get("active") == "on"}
     except (KeyError, ValueError) as exc:
-        raise Forbidden("Vai trò hoặc mức được xem không hợp lệ.") from exc
+        raise Forbidden(_("Vai trò hoặc mức được xem không hợp lệ.")) from exc
     accounts.guard_grant(g.principal.clearance, g.principal.scope_path, changes["clearance"], org)
     if user.id == g.principal.user_id and (changes["role"] != user.role or not changes["active"]
                                            or org.id != user.organization_id):
-        raise Forbidden("Không thể tự đổi vai trò, tổ chức hay khóa tài khoản của chính mình.")
+        raise Forbidden(_("Không thể tự đổi vai trò, tổ chức hay khóa tài khoản của chính mình."))
     changed = accounts.update_user(session, user, changes, **who)
-    return "Đã lưu thay đổi." if changed else "Không có gì thay đổi."
+    return _("Đã lưu thay đổi.") if changed else _("Không có gì thay đổi.")
 
 
 @bp.get("/audit")
@@ -145,7 +149,7 @@ def audit_page():
             page = max(1, min(int(args.get("page", 1)), 100_000))
         except ValueError:
             wanted, page = AuditFilter(), 1
-            flash("Bộ lọc không hợp lệ; đang hiện toàn bộ nhật ký.", "warning")
+            flash(_("Bộ lọc không hợp lệ; đang hiện toàn bộ nhật ký."), "warning")
         from sqlalchemy import func, select
 
         stmt = wanted.statement()
@@ -194,31 +198,32 @@ def upload_template_page():
         docx, manifest = request.files.get("file"), request.files.get("manifest")
         try:
             if docx is None or not docx.filename or manifest is None or not manifest.filename:
-                raise ValidationFailed("Chọn tệp mẫu .docx và tệp manifest.json.")
+                raise ValidationFailed(_("Chọn tệp mẫu .docx và tệp manifest.json."))
             try:
                 fields = json.loads(manifest.stream.read(1_000_000).decode("utf-8"))
             except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                raise ValidationFailed("manifest.json không phải JSON hợp lệ (UTF-8).") from exc
+                raise ValidationFailed(_("manifest.json không phải JSON hợp lệ (UTF-8).")) from exc
             if not isinstance(fields, dict):
-                raise ValidationFailed("manifest.json phải là một đối tượng JSON.")
+                raise ValidationFailed(_("manifest.json phải là một đối tượng JSON."))
             row = upload_template(docx.stream.read(), fields, g.principal, catalogue=svc.catalogue, blobs=svc.blobs,
                                   rules=svc.rules, templates=svc.templates)
         except DocserviceError as exc:
             if exc.status == 403:
                 raise
-            result = {"ok": False, "detail": exc.detail, "problems": exc.extra.get("problems")
+            result = {"ok": False, "detail": _(exc.detail), "problems": exc.extra.get("problems")
                       or [{"code": "", "message": m} for m in (exc.errors or {}).values()],
                       "warnings": exc.extra.get("warnings", [])}
         else:
-            result = {"ok": True, "detail": f"Đã lưu mẫu {row.key}, phiên bản {row.version}.", "problems": [],
+            saved = _("Đã lưu mẫu %(key)s, phiên bản %(version)s.", key=row.key, version=row.version)
+            result = {"ok": True, "detail": saved, "problems": [],
                       "warnings": row.warnings}
     rows = [(t, versions(svc.catalogue, svc.templates, t.key)) for t in svc.templates.all()]
     return render_template("admin_templates.html", rows=sorted(rows, key=lambda r: r[0].manifest.title),
                            form=form, result=result), 200 if result.get("ok") else 422
 
 
-KINDS = {"chi_bo": "Chi bộ", "dang_bo_bo_phan": "Đảng bộ bộ phận", "dang_bo_co_so": "Đảng bộ cơ sở",
-         "dang_uy": "Đảng ủy", "huyen_uy": "Huyện ủy", "tinh_uy": "Tỉnh ủy"}
+KINDS = {"chi_bo": _l("Chi bộ"), "dang_bo_bo_phan": _l("Đảng bộ bộ phận"), "dang_bo_co_so": _l("Đảng bộ cơ sở"),
+         "dang_uy": _l("Đảng ủy"), "huyen_uy": _l("Huyện ủy"), "tinh_uy": _l("Tỉnh ủy")}
 
 
 @bp.route("/organizations", methods=["GET", "POST"])
@@ -235,7 +240,7 @@ def organizations_page():
                                                                                       "end_date")})
                     add_term_checked(session, g.principal, int(values.get("organization_id") or 0), name=body.name,
                                      start=body.start_date, end=body.end_date, remote_addr=request.remote_addr)
-                    message = f"Đã thêm nhiệm kỳ {body.name}."
+                    message = _("Đã thêm nhiệm kỳ %(name)s.", name=body.name)
                 else:
                     body = OrganizationCreate.model_validate({k: values.get(k) or None for k in (
                         "parent_id", "code", "kind", "name", "header_name", "superior_name", "place")})
@@ -243,15 +248,15 @@ def organizations_page():
                                            kind=OrgKind(body.kind), name=body.name, header_name=body.header_name,
                                            superior_name=body.superior_name, place=body.place,
                                            remote_addr=request.remote_addr)
-                    message = f"Đã thêm {org.name}. Thêm nhiệm kỳ cho tổ chức này trước khi tạo văn bản."
+                    message = _("Đã thêm %(name)s. Thêm nhiệm kỳ cho tổ chức này trước khi tạo văn bản.", name=org.name)
         except ValidationError as exc:
             errors.update(validation_failed(exc).errors or {})
         except ValueError:
-            errors["organization_id"] = "Chọn tổ chức."
+            errors["organization_id"] = _("Chọn tổ chức.")
         except DocserviceError as exc:
             if exc.status == 403:
                 raise
-            errors.update(exc.errors or {"form": exc.detail})
+            errors.update(exc.errors or {"form": _(exc.detail)})
         else:
             flash(message, "info")
             return redirect(url_for("admin.organizations_page"))

@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from pydantic import ValidationError
 
 from docservice.api.imports import ImportCreate, import_out, items_page, job_or_404, visible_jobs
@@ -17,13 +19,14 @@ from docservice.errors import DocserviceError
 from docservice.security import policy
 from docservice.validation import validation_failed
 from docservice.web.forms import EmptyForm, refusals_into
+from docservice.web.i18n import IMPORT_STATUS
 from docservice.web.reading import doc_type_names
 from docservice.web.session import clearance_levels, login_required, organizations_in_scope
 
 bp = Blueprint("archiving", __name__)
-OUTCOMES = {"imported": "Đã nhập", "already_present": "Đã có sẵn", "needs_review": "Cần xem lại",
-            "refused": "Bị từ chối"}
-STATUS = {"queued": "đang chờ", "running": "đang chạy", "done": "xong", "failed": "bị dừng (sẽ tiếp tục)"}
+OUTCOMES = {"imported": _l("Đã nhập"), "already_present": _l("Đã có sẵn"), "needs_review": _l("Cần xem lại"),
+            "refused": _l("Bị từ chối")}
+STATUS = IMPORT_STATUS
 REVIEW_FIELDS = ("doc_type", "number", "date", "title", "signer", "organization_id", "confidentiality", "reason")
 
 
@@ -103,7 +106,7 @@ def review_record(record_id: int):
             changes = body.model_dump(exclude_unset=True, exclude={"reason"})
             confirm_review(record_id, changes, body.reason, g.principal, catalogue=svc.catalogue, rules=svc.rules)
         if not errors:
-            flash("Đã xác nhận thông tin; hồ sơ rời hàng chờ xem lại.", "info")
+            flash(_("Đã xác nhận thông tin; hồ sơ rời hàng chờ xem lại."), "info")
             return redirect(url_for("archiving.review_queue"))
     with svc.catalogue.reader() as session:
         record = record_or_404(session, record_id, g.principal)

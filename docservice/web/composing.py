@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from docservice.db.models import Clearance
 from docservice.errors import DocserviceError
@@ -50,7 +51,7 @@ def compose(key: str):
             document = generate_document(generation, g.principal, catalogue=svc.catalogue, blobs=svc.blobs,
                                          converter=svc.converter, templates=svc.templates, rules=svc.rules)
         except (KeyError, ValueError):
-            errors["organization_id"] = "Chọn tổ chức ban hành và độ mật."
+            errors["organization_id"] = _("Chọn tổ chức ban hành và độ mật.")
         except DocserviceError as exc:
             if exc.status in (403, 404):
                 raise
@@ -58,7 +59,7 @@ def compose(key: str):
                 name = path.removeprefix("fields.").split(".")[0]
                 errors.setdefault(name, message)
         else:
-            flash(f"Đã tạo văn bản số {document.number}.", "info")
+            flash(_("Đã tạo văn bản số %(number)s.", number=document.number), "info")
             return redirect(url_for("secretary.document_page", document_id=document.id))
     with svc.catalogue.reader() as session:
         issuers = [o for o in organizations_in_scope(session) if o.kind.value in manifest.issuer_kinds]

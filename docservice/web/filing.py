@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from pydantic import ValidationError
 
 from docservice.api.records import archive_options, spooled_upload
@@ -66,7 +67,7 @@ def upload_page():
         pending = _pending_path()
         if request.form.get("action") == "read":
             if upload is None or not upload.filename:
-                errors["file"] = "Chọn tệp PDF để đọc thông tin."
+                errors["file"] = _("Chọn tệp PDF để đọc thông tin.")
             else:
                 try:
                     read_from = upload.filename
@@ -74,7 +75,7 @@ def upload_page():
                 except DocserviceError as exc:
                     errors["file"] = exc.detail
         elif (upload is None or not upload.filename) and pending is None:
-            errors["file"] = "Chọn tệp PDF đã ký hoặc bản quét."
+            errors["file"] = _("Chọn tệp PDF đã ký hoặc bản quét.")
         else:
             try:
                 meta = RecordMetadata.model_validate({k: v for k, v in values.items() if v})
@@ -94,10 +95,10 @@ def upload_page():
                     raise
                 errors.update(exc.errors or {"file": exc.detail})
             else:
-                flash("Đã lưu trữ hồ sơ.", "info")
+                flash(_("Đã lưu trữ hồ sơ."), "info")
                 return redirect(url_for("reading.record_page", record_id=record.id))
     elif request.method == "POST":
-        errors["file"] = "Biểu mẫu đã hết hạn; vui lòng chọn lại tệp và gửi lại."
+        errors["file"] = _("Biểu mẫu đã hết hạn; vui lòng chọn lại tệp và gửi lại.")
     status = 422 if errors else 200
     pending_name = session.get("pending_upload", {}).get("name") if _pending_path() else None
     return render_template("record_new.html", form=form, values=values, errors=errors, duplicate=duplicate,

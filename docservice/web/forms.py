@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from pydantic import ValidationError
@@ -14,25 +15,23 @@ from wtforms.validators import DataRequired, EqualTo, Length
 from docservice.errors import DocserviceError
 from docservice.validation import validation_failed
 
-_REQUIRED = "Vui lòng nhập {}."
-
 
 class LoginForm(FlaskForm):
     username = StringField(_l("Tên đăng nhập"), validators=[
-        DataRequired(_REQUIRED.format("tên đăng nhập")), Length(max=64, message="Tên đăng nhập quá dài.")])
+        DataRequired(_l("Vui lòng nhập tên đăng nhập.")), Length(max=64, message=_l("Tên đăng nhập quá dài."))])
     password = PasswordField(_l("Mật khẩu"), validators=[
-        DataRequired(_REQUIRED.format("mật khẩu")), Length(max=256, message="Mật khẩu quá dài.")])
+        DataRequired(_l("Vui lòng nhập mật khẩu.")), Length(max=256, message=_l("Mật khẩu quá dài."))])
 
 
 class PasswordForm(FlaskForm):
     current_password = PasswordField(_l("Mật khẩu hiện tại"), validators=[
-        DataRequired(_REQUIRED.format("mật khẩu hiện tại")), Length(max=256)])
+        DataRequired(_l("Vui lòng nhập mật khẩu hiện tại.")), Length(max=256, message=_l("Mật khẩu quá dài."))])
     new_password = PasswordField(_l("Mật khẩu mới"), validators=[
-        DataRequired(_REQUIRED.format("mật khẩu mới")), Length(max=256, message="Mật khẩu quá dài.")],
+        DataRequired(_l("Vui lòng nhập mật khẩu mới.")), Length(max=256, message=_l("Mật khẩu quá dài."))],
         description=_l("Ít nhất 10 ký tự, có cả chữ và số, không chứa tên đăng nhập."))
     confirm = PasswordField(_l("Nhập lại mật khẩu mới"), validators=[
-        DataRequired(_REQUIRED.format("lại mật khẩu mới")),
-        EqualTo("new_password", message="Hai lần nhập mật khẩu mới không giống nhau.")])
+        DataRequired(_l("Vui lòng nhập lại mật khẩu mới.")),
+        EqualTo("new_password", message=_l("Hai lần nhập mật khẩu mới không giống nhau."))])
 
 
 class EmptyForm(FlaskForm):
@@ -46,8 +45,8 @@ def refusals_into(errors: dict[str, str], *, reraise: tuple[int, ...] = (403, 40
     try:
         yield
     except ValidationError as exc:
-        errors.update(validation_failed(exc).errors or {"form": "Dữ liệu không hợp lệ."})
+        errors.update(validation_failed(exc).errors or {"form": _("Dữ liệu không hợp lệ.")})
     except DocserviceError as exc:
         if exc.status in reraise:
             raise
-        errors.update(exc.errors or {"form": exc.detail})
+        errors.update(exc.errors or {"form": _(exc.detail)})

@@ -7,6 +7,8 @@ import datetime as dt
 from typing import Any
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from docservice.db.models import Clearance, Document, Meeting, Organization, OrgKind
 from docservice.errors import DocserviceError
@@ -20,9 +22,10 @@ from docservice.web.reading import audit_event, doc_type_names
 from docservice.web.session import clearance_levels, login_required
 
 bp = Blueprint("secretary", __name__)
-CONTENT_BLOCKS = 3
-STATUSES = {"present": "Có mặt", "absent_excused": "Vắng có lý do", "absent_unexcused": "Vắng không lý do"}
-KINDS = {"thuong_ky": "Sinh hoạt thường kỳ", "chuyen_de": "Sinh hoạt chuyên đề", "bat_thuong": "Họp bất thường"}
+CONTENT_BLOCKS, MAX_BLOCKS = 3, 50  # blocks shown at first; the API takes up to 50
+STATUSES = {"present": _l("Có mặt"), "absent_excused": _l("Vắng có lý do"), "absent_unexcused": _l("Vắng không lý do")}
+KINDS = {"thuong_ky": _l("Sinh hoạt thường kỳ"), "chuyen_de": _l("Sinh hoạt chuyên đề"),
+         "bat_thuong": _l("Họp bất thường")}
 MIME = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "pdf": "application/pdf"}
 
 
@@ -44,27 +47,30 @@ def new_meeting():
     try:
         day = dt.date.fromisoformat(values.get("date") or dt.date.today().isoformat())
     except ValueError:
-        day, errors["date"] = dt.date.today(), "Ngày không hợp lệ."
+        day, errors["date"] = dt.date.today(), _("Ngày không hợp lệ.")
     with _svc().catalogue.reader() as session:
         cells = _cells(session)
         org_id = int(values.get("organization_id") or 0) or (cells[0].id if len(cells) == 1 else 0)
         org = next((c for c in cells if c.id == org_id), None)
         members = members_on(session, org.id, day) if org else []
         session.expunge_all()
-    if request.method == "POST" and org is not None and members:
+    blocks = _blocks(values)
+    if request.method == "POST" and org is not None and members and values.get("more"):
+        blocks = min(blocks + 1, MAX_BLOCKS)  # one more content block; nothing saved yet
+    elif request.method == "POST" and org is not None and members:
         if not form.validate_on_submit():
-            errors["form"] = "Biểu mẫu đã hết hạn; vui lòng gửi lại."
+            errors["form"] = _("Biểu mẫu đã hết hạn; vui lòng gửi lại.")
         else:
-            payload = _payload(request.form, org.id, day, members)
+            payload = _payload(request.form, org.id, day, members, blocks)
             with refusals_into(errors):
                 data = MeetingIn.model_validate(payload)
                 meeting = record_meeting(data, g.principal, catalogue=_svc().catalogue, rules=_svc().rules)
             if not errors:
-                flash("Đã ghi buổi sinh hoạt. Kiểm tra số liệu rồi tạo biên bản, nghị quyết.", "info")
+                flash(_("Đã ghi buổi sinh hoạt. Kiểm tra số liệu rồi tạo biên bản, nghị quyết."), "info")
                 return redirect(url_for("secretary.meeting_page", meeting_id=meeting.id))
     return render_template("meeting_new.html", form=form, cells=cells, org=org, day=day, members=members,
                            values={**_defaults(members), **values.to_dict()}, errors=errors, statuses=STATUSES,
-                           kinds=KINDS, blocks=CONTENT_BLOCKS,
+                           kinds=KINDS, blocks=blocks, max_blocks=MAX_BLOCKS,
                            levels=clearance_levels()), 422 if errors else 200
 
 
@@ -83,21 +89,28 @@ def _defaults(members: list) -> dict[str, str]:
     return found
 
 
+def _blocks(values: Any) -> int:
+    try:
+        return max(CONTENT_BLOCKS, min(int(values.get("blocks") or CONTENT_BLOCKS), MAX_BLOCKS))
+    except ValueError:
+        return CONTENT_BLOCKS
+
+
 def _lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def _payload(form: Any, org_id: int, day: dt.date, members: list) -> dict[str, Any]:
+def _payload(form: Any, org_id: int, day: dt.date, members: list, blocks: int) -> dict[str, Any]:
     """The form as the API's meeting body (the service checks it the same way)."""
     by_name = {m.full_name.casefold(): m.member_id for m in members}
     contents = []
-    for index in range(1, CONTENT_BLOCKS + 1):
+    for index in range(1, blocks + 1):
         heading, text = form.get(f"heading_{index}", "").strip(), form.get(f"text_{index}", "").strip()
         if not heading and not text:
             continue
         speakers = []
         for line in _lines(form.get(f"speakers_{index}")):
-            name, _, summary = line.partition(":")
+            name, _sep, summary = line.partition(":")
             member = by_name.get(name.strip().casefold())
             who = {"member_id": member} if member else {"name": name.strip()}
             speakers.append({**who, "summary": summary.strip() or "Phát biểu ý kiến."})
@@ -141,7 +154,7 @@ def meeting_page(meeting_id: int):
 def make_document(meeting_id: int, which: str):
     form = EmptyForm()
     if not form.validate_on_submit():
-        flash("Biểu mẫu đã hết hạn; vui lòng thử lại.", "warning")
+        flash(_("Biểu mẫu đã hết hạn; vui lòng thử lại."), "warning")
         return redirect(url_for("secretary.meeting_page", meeting_id=meeting_id))
     svc = _svc()
     fields = {"tasks": _lines(request.form.get("tasks"))} if which == "resolution" else {}
@@ -152,9 +165,10 @@ def make_document(meeting_id: int, which: str):
     except DocserviceError as exc:
         if exc.status in (403, 404):
             raise
-        flash(exc.detail + (" " + "; ".join(exc.errors.values()) if exc.errors else ""), "warning")
+        flash(_(exc.detail) + (" " + "; ".join(exc.errors.values()) if exc.errors else ""), "warning")
         return redirect(url_for("secretary.meeting_page", meeting_id=meeting_id))
-    flash(f"Đã tạo {'biên bản' if which == 'minutes' else 'nghị quyết'} số {document.number}.", "info")
+    flash((_("Đã tạo biên bản số %(number)s.", number=document.number) if which == "minutes"
+           else _("Đã tạo nghị quyết số %(number)s.", number=document.number)), "info")
     return redirect(url_for("secretary.document_page", document_id=document.id))
 
 

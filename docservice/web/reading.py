@@ -8,6 +8,9 @@ import math
 from typing import Any
 
 from flask import Blueprint, current_app, g, render_template, request, send_file, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from pydantic import ValidationError
 
 from docservice.api.schemas import SearchQuery
@@ -23,7 +26,7 @@ from docservice.web.session import login_required, organizations_in_scope
 
 bp = Blueprint("reading", __name__)
 
-VERDICTS = {True: "Chữ ký hợp lệ, tệp nguyên vẹn", False: "Chữ ký không hợp lệ hoặc tệp đã bị sửa sau khi ký"}
+VERDICTS = {True: _l("Chữ ký hợp lệ, tệp nguyên vẹn"), False: _l("Chữ ký không hợp lệ hoặc tệp đã bị sửa sau khi ký")}
 
 
 def _svc():
@@ -31,7 +34,9 @@ def _svc():
 
 
 def doc_type_names() -> dict[str, str]:
-    return {key: t.name for key, t in _svc().rules.current().doc_types.items()}
+    """Document type names in the page's language (the profile's Vietnamese name when it has no other)."""
+    english = get_locale() is not None and get_locale().language == "en"
+    return {key: (t.name_en or t.name) if english else t.name for key, t in _svc().rules.current().doc_types.items()}
 
 
 def _visible_orgs() -> list[Organization]:
@@ -51,7 +56,7 @@ def search_page():
         query = SearchQuery()
         for error in exc.errors():
             field = str(error["loc"][0]) if error["loc"] else "q"
-            errors[field] = "Giá trị không hợp lệ."
+            errors[field] = _("Giá trị không hợp lệ.")
     if not errors and (query.q.strip() or query.number):
         svc = _svc()
         search = SearchRequest(
@@ -100,7 +105,7 @@ def record_file(record_id: int):
     with svc.catalogue.reader() as session:
         record = record_or_404(session, record_id, principal)
     if record.disposed_at is not None:
-        raise Gone(f"Hồ sơ số {record.id} đã được hủy theo quy định; chỉ còn thông tin mô tả.")
+        raise Gone(_("Hồ sơ số %(id)s đã được hủy theo quy định; chỉ còn thông tin mô tả.", id=record.id))
     if record.confidentiality >= Clearance.mat:
         audit_event("record.download", "record", record.id)
     inline = request.args.get("xem") == "1"

@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import Flask, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
+from flask_babel import gettext as _
 
 from docservice.db.models import User
 from docservice.security.policy import Principal
@@ -44,17 +45,21 @@ def _stamp(user: User) -> str:
     return changed.isoformat() if changed else "-"
 
 
-def start_session(user: User) -> None:
-    language = session.get("lang")  # the chosen interface language outlives the sign-in
+def _clear() -> None:
+    language = session.get("lang")  # the chosen interface language outlives sign-in and sign-out
     session.clear()
     if language:
         session["lang"] = language
+
+
+def start_session(user: User) -> None:
+    _clear()
     now = time.time()
     session.update(uid=user.id, stamp=_stamp(user), since=now, seen=now)
 
 
 def end_session() -> None:
-    session.clear()
+    _clear()
 
 
 def load_user(catalogue: Any, idle_minutes: int) -> str | None:
@@ -65,13 +70,13 @@ def load_user(catalogue: Any, idle_minutes: int) -> str | None:
         return None
     now = time.time()
     if now - session.get("seen", 0) > idle_minutes * 60 or now - session.get("since", 0) > ABSOLUTE_HOURS * 3600:
-        session.clear()
-        return "Phiên làm việc đã hết hạn vì lâu không thao tác. Vui lòng đăng nhập lại."
+        _clear()
+        return _("Phiên làm việc đã hết hạn vì lâu không thao tác. Vui lòng đăng nhập lại.")
     with catalogue.reader() as db:
         user = db.get(User, uid)
         if user is None or not user.active or _stamp(user) != session.get("stamp"):
-            session.clear()
-            return "Phiên làm việc đã kết thúc (mật khẩu hoặc tài khoản đã thay đổi). Vui lòng đăng nhập lại."
+            _clear()
+            return _("Phiên làm việc đã kết thúc (mật khẩu hoặc tài khoản đã thay đổi). Vui lòng đăng nhập lại.")
         g.principal = Principal.of(user)
         g.user = {"id": user.id, "username": user.username, "full_name": user.full_name or user.username,
                   "role": user.role.value, "organization": user.organization.name,
