@@ -19,6 +19,7 @@ from docservice.api import (
     meetings,
     members,
     organizations,
+    oversight,
     records,
     rules,
     search,
@@ -56,7 +57,7 @@ def _cached_schema(build: Callable[..., dict[str, Any]]) -> Callable[..., dict[s
 
 def register_api(app: OpenAPI) -> None:
     for module in (auth, users, audit, organizations, members, meetings, templates, documents, records, imports,
-                   search, rules, layout):
+                   search, rules, layout, oversight):
         app.register_api(module.blueprint)
     _register_openapi_document(app)
     _cache_request_schemas()

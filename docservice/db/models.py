@@ -328,7 +328,7 @@ class MeetingAttendance(Base):
     """One member at one meeting, with the member's state on the meeting's date kept as it was."""
 
     __tablename__ = "meeting_attendance"
-    __table_args__ = (UniqueConstraint("meeting_id", "member_id"),)
+    __table_args__ = (UniqueConstraint("meeting_id", "member_id"), Index("ix_meeting_attendance_member", "member_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"))
@@ -341,6 +341,50 @@ class MeetingAttendance(Base):
     temporary: Mapped[Temporary | None] = mapped_column(_str_enum(Temporary, 8))
     suspended: Mapped[bool] = mapped_column(Boolean)
     position: Mapped[Position] = mapped_column(_str_enum(Position))
+
+
+class MeetingSchedule(Base):
+    """When an organisation's regular monthly meeting is due: a day of the month, or the nth weekday of the
+    month (``nth`` -1 for the last), plus the days of grace before it counts as late. An organisation
+    without its own rule follows the nearest ancestor's, then the rule profile's default."""
+
+    __tablename__ = "meeting_schedules"
+
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), primary_key=True)
+    day: Mapped[int | None] = mapped_column(Integer)
+    weekday: Mapped[int | None] = mapped_column(Integer)  # 0 = Monday … 6 = Sunday
+    nth: Mapped[int | None] = mapped_column(Integer)
+    grace_days: Mapped[int] = mapped_column(Integer)
+    updated_by: Mapped[str | None] = mapped_column(String(64))
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_now)
+
+
+class AdmissionTarget(Base):
+    """The number of new members an organisation (with its subtree) aims to admit in a year."""
+
+    __tablename__ = "admission_targets"
+
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    target: Mapped[int] = mapped_column(Integer)
+    updated_by: Mapped[str | None] = mapped_column(String(64))
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_now)
+
+
+class StudySession(Base):
+    """A session studying a resolution (học tập, quán triệt nghị quyết): who was expected, who took part."""
+
+    __tablename__ = "study_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    subject: Mapped[str] = mapped_column(String(500))
+    expected: Mapped[int] = mapped_column(Integer)
+    participated: Mapped[int] = mapped_column(Integer)
+    confidentiality: Mapped[Clearance] = mapped_column(ClearanceType(), default=Clearance.thuong)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_now)
 
 
 class TemplateVersion(Base):

@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 PROFILES_DIR = Path(__file__).with_name("profiles")
 
@@ -80,6 +80,20 @@ class Marks(BaseModel):
     urgency: dict[str, str]
 
 
+class OversightRule(BaseModel):
+    """What committees check their cells against: the default meeting day, thematic meetings, the
+    unexcused-absence alert (Quy định 24-QĐ/TW 8.1) and the probation and recognition periods."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    schedule_day: int = Field(7, ge=1, le=31)
+    schedule_grace_days: int = Field(2, ge=0, le=27)
+    thematic_per_quarter: int = Field(1, ge=0, le=3)
+    unexcused_alert_months: int = Field(3, ge=1, le=12)
+    probation_months: int = Field(12, ge=1, le=36)
+    recognition_working_days: int = Field(30, ge=1, le=365)
+    attendance_target_percent: float = Field(90, ge=0, le=100)
+
+
 class RuleProfile(BaseModel):
     """The rules in force over a period; see ``profiles/*.json``."""
 
@@ -108,6 +122,7 @@ class RuleProfile(BaseModel):
     issuer_abbreviations: dict[str, str]
     doc_types: dict[str, DocType]
     retention: dict[str, int | None]  # years from the record's date; None: kept for ever
+    oversight: OversightRule = OversightRule()
     unconfirmed: dict[str, str]
 
     def format_number(self, sequence: int, doc_type: str, issuer: str) -> str:

@@ -108,10 +108,10 @@ def csv_rows(session: Session, wanted: AuditFilter) -> Iterator[list[Any]]:
     yield list(CSV_COLUMNS)
     events = session.execute(wanted.statement().order_by(AuditEvent.id).execution_options(yield_per=1000)).scalars()
     for event in events:
-        yield [event.id, event.at.isoformat(), *(_safe(getattr(event, name)) for name in CSV_COLUMNS[2:])]
+        yield [event.id, event.at.isoformat(), *(spreadsheet_safe(getattr(event, name)) for name in CSV_COLUMNS[2:])]
 
 
-def _safe(value: Any) -> Any:
+def spreadsheet_safe(value: Any) -> Any:
     """Cells that a spreadsheet would run as a formula are quoted with a leading apostrophe."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value

@@ -34,6 +34,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "import.run": frozenset({Role.admin, Role.archivist}),
     "user.manage": frozenset({Role.admin}),
     "organization.manage": frozenset({Role.admin}),
+    "oversight.manage": frozenset({Role.admin, Role.secretary}),
     "template.manage": frozenset({Role.admin}),
 }
 

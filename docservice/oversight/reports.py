@@ -1,0 +1,146 @@
+"""The monthly report and the books, assembled from the figures and the archive."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from docservice.db.models import Document, Organization, Record, Term
+from docservice.errors import NotFound, ValidationFailed
+from docservice.oversight import charts
+from docservice.oversight.figures import MINUTES_TYPE, RESOLUTION_TYPE, Period, rate_text, statistics
+from docservice.oversight.printing import BookEntry, Letterhead, ReportSection, book_pdf, report_pdf
+from docservice.rules import RuleProfile
+from docservice.security import policy
+
+MAX_BOOK_ENTRIES = 400
+BOOKS = {"minutes": (MINUTES_TYPE, "Sổ biên bản sinh hoạt chi bộ"), "resolutions": (RESOLUTION_TYPE, "Sổ nghị quyết")}
+
+
+def letterhead(session: Session, org: Organization, profile: RuleProfile, day: dt.date) -> Letterhead:
+    parent = session.get(Organization, org.parent_id) if org.parent_id else None
+    superior = (parent.header_name or parent.name) if parent else (org.superior_name or "")
+    return Letterhead(superior=superior, issuer=org.header_name or org.name,
+                      place_date=profile.place_date_line(org.place or "", day),
+                      authority=profile.authority_line(org.kind.value))
+
+
+def _names(rows: list[dict[str, Any]], key: str) -> str:
+    return ", ".join(r["name"] for r in rows if r[key]) or "không có"
+
+
+def monthly_sections(stats_month: dict[str, Any], stats_year: dict[str, Any], doc_names: dict[str, str],
+                     month_label: str) -> list[ReportSection]:
+    """What the report says, in Vietnamese, from the month's and the year-to-date figures."""
+    m, a = stats_month["meetings"], stats_month["attendance"]
+    cells = stats_month["per_organization"]
+    sections = [ReportSection(
+        "Tình hình sinh hoạt chi bộ",
+        [f"Trong {month_label}, có {m['on_time']}/{m['months']} chi bộ sinh hoạt thường kỳ đúng lịch "
+         f"({rate_text(m['on_time'], m['months'])}), {m['late']} chi bộ sinh hoạt chậm, {m['missing']} chi bộ "
+         f"không sinh hoạt; {m['thematic']} buổi sinh hoạt chuyên đề.",
+         f"Chi bộ sinh hoạt chậm: {_names(cells, 'months_late')}. Chi bộ không sinh hoạt: "
+         f"{_names(cells, 'months_missing')}."],
+        [charts.meetings_on_time(stats_year)])]
+    sections.append(ReportSection(
+        "Đảng viên dự sinh hoạt",
+        [f"Lượt đảng viên phải dự: {a['expected']}; có mặt {a['present']} ({rate_text(a['present'], a['expected'])}),"
+         f" vắng có lý do {a['absent_excused']}, vắng không lý do {a['absent_unexcused']} (không tính đảng viên "
+         f"được miễn sinh hoạt, đang sinh hoạt tạm thời nơi khác hoặc bị đình chỉ). Chỉ tiêu: trên "
+         f"{a['target_percent']:g}%."],
+        [charts.attendance_heatmap(stats_year)],
+        (["Chi bộ", "Số buổi", "Có mặt/Phải dự", "Tỷ lệ", "Vắng không lý do"],
+         [[c["name"], c["meetings"], f"{c['attendance']['present']}/{c['attendance']['expected']}",
+           rate_text(c["attendance"]["present"], c["attendance"]["expected"]), c["attendance"]["absent_unexcused"]]
+          for c in cells], [0.4, 0.12, 0.18, 0.12, 0.18])))
+    study = stats_month["study"]
+    if study:
+        sections.append(ReportSection("Học tập, quán triệt nghị quyết", [
+            f"{study['sessions']} buổi; {study['participated']}/{study['expected']} đảng viên tham gia "
+            f"({rate_text(study['participated'], study['expected'])})."], []))
+    made = sum(stats_month["documents_by_type"].values())
+    filed = sum(stats_month["records_by_type"].values())
+    sections.append(ReportSection("Văn bản, hồ sơ", [f"Trong tháng lập {made} văn bản và lưu trữ {filed} hồ sơ."],
+                                  [charts.documents_by_type(stats_month, doc_names)]))
+    notes = []
+    for item in stats_year["admissions"]:
+        target = f" trên chỉ tiêu {item['target']} ({item['percent_text']})" if item["target"] else ""
+        notes.append(f"Năm {item['year']} đã kết nạp {item['admitted']} đảng viên{target}.")
+    due = [r for r in stats_year["recognitions"] if r["state"] != "waiting"]
+    notes.append("Đảng viên dự bị đến hạn hoặc quá hạn xét công nhận chính thức: " + (", ".join(
+        f"{r['full_name']} (hạn {r['decide_by'].strftime('%d/%m/%Y')})" for r in due) or "không có") + ".")
+    notes.append(f"Đảng viên vắng sinh hoạt không lý do từ {stats_year['rules']['unexcused_alert_months']} tháng "
+                 "trở lên trong năm (xem xét theo Quy định về xóa tên): " + (", ".join(
+                     f"{x['full_name']} ({len(x['months'])} tháng)" for x in stats_year["unexcused_alerts"])
+                     or "không có") + ".")
+    sections.append(ReportSection("Công tác đảng viên", notes, []))
+    return sections
+
+
+def monthly_report(session: Session, org: Organization, year: int, month: int, principal: policy.Principal,
+                   profile: RuleProfile, doc_names: dict[str, str], today: dt.date) -> bytes:
+    last = dt.date(year, month, calendar.monthrange(year, month)[1])
+    month_period = Period(dt.date(year, month, 1), last)
+    stats_month = statistics(session, org, month_period, principal, profile.oversight, today)
+    stats_year = statistics(session, org, Period(dt.date(year, 1, 1), last), principal, profile.oversight, today)
+    label = profile.month_text(last)
+    sections = monthly_sections(stats_month, stats_year, doc_names, label)
+    head = letterhead(session, org, profile, min(today, last + dt.timedelta(days=5)))
+    return report_pdf(profile, head, "BÁO CÁO", f"Tình hình sinh hoạt chi bộ và công tác đảng {label}",
+                      sections, [head.superior + " (b/c)" if head.superior else "Cấp ủy cấp trên (b/c)",
+                                 "Các chi bộ trực thuộc", profile.archive_text(org.kind.value)])
+
+
+def _term_period(session: Session, org: Organization, term_id: int) -> tuple[Period, str]:
+    term = session.get(Term, term_id)
+    if term is None or term.organization_id != org.id:
+        raise NotFound("Không tìm thấy nhiệm kỳ này của tổ chức.")
+    end = term.end_date or dt.date.today()
+    return Period(term.start_date, end), f"Nhiệm kỳ {term.name}"
+
+
+def book_entries(session: Session, org: Organization, doc_type: str, period: Period, principal: policy.Principal,
+                 read_blob: Any) -> list[BookEntry]:
+    """Every minutes (or resolution) of the organisation in the period that the caller may see: the archived
+    signed copy when there is one, else the generated PDF; archived records made outside the system too."""
+    documents = list(session.scalars(policy.visible(Document, principal).where(
+        Document.organization_id == org.id, Document.doc_type == doc_type, Document.date >= period.start,
+        Document.date <= period.end)))
+    records = list(session.scalars(policy.visible(Record, principal).where(
+        Record.organization_id == org.id, Record.doc_type == doc_type, Record.date >= period.start,
+        Record.date <= period.end, Record.superseded.is_(False), Record.disposed_at.is_(None))))
+    if len(documents) + len(records) > MAX_BOOK_ENTRIES:
+        raise ValidationFailed(f"Sổ có hơn {MAX_BOOK_ENTRIES} văn bản; chọn khoảng thời gian ngắn hơn.")
+    signed = {r.document_id: r for r in records if r.document_id is not None}
+    entries = []
+    for d in documents:
+        copy = signed.get(d.id)
+        entries.append((d.date, d.sequence, BookEntry(d.number, d.date, d.title,
+                                                      "bản ký lưu trữ" if copy else "bản do hệ thống lập",
+                                                      read_blob(copy.sha256 if copy else d.pdf_sha256))))
+    for r in records:
+        if r.document_id is None:
+            entries.append((r.date, 10**9, BookEntry(r.number or "", r.date, r.title, "hồ sơ lưu trữ",
+                                                     read_blob(r.sha256))))
+    return [e for _, _, e in sorted(entries, key=lambda x: (x[0], x[1], x[2].number))]
+
+
+def book(session: Session, org: Organization, which: str, principal: policy.Principal, profile: RuleProfile, *,
+         year: int | None, term_id: int | None, read_blob: Any, today: dt.date) -> tuple[bytes, int]:
+    """The book as one PDF and the number of documents in it."""
+    doc_type, title = BOOKS[which]
+    if term_id is not None:
+        period, label = _term_period(session, org, term_id)
+    else:
+        period, label = Period.of_year(year or today.year), f"Năm {year or today.year}"
+    entries = book_entries(session, org, doc_type, period, principal, read_blob)
+    return book_pdf(profile, letterhead(session, org, profile, today), title, label, entries), len(entries)
+
+
+def term_ids(session: Session, org: Organization) -> list[tuple[int, str]]:
+    return [(t.id, t.name) for t in session.scalars(select(Term).where(Term.organization_id == org.id)
+                                                     .order_by(Term.start_date))]
