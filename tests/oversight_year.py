@@ -64,7 +64,8 @@ def meeting_body(org_id: int, meeting: PlannedMeeting, chair: int, taker: int) -
         "end_time": "21:30", "location": "Nhà văn hóa thôn", "chair_id": chair, "minute_taker_id": taker,
         "attendance": [{"member_id": m, "status": s, **({"reason": reasons[s]} if s in reasons else {})}
                        for m, s in meeting.attendance.items()],
-        "topic": "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh" if meeting.kind == "chuyen_de" else None,
+        "topic": ("Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh" if meeting.kind == "chuyen_de"
+                  else None),
         "contents": [{"heading": "Đánh giá tình hình tháng", "text": "Chi bộ đánh giá kết quả công tác trong tháng.",
                       "speakers": []}],
         "conclusion": "Chi bộ thống nhất các nhiệm vụ tháng tới.",

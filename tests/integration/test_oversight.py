@@ -69,7 +69,8 @@ def test_figures_match_an_independent_count_within_clearance(client, auth, world
         assert {k: tay["attendance"][k] for k in wanted} == wanted, user
         assert tay["attendance"]["percent"] == pytest.approx(100 * wanted["present"] / wanted["expected"], abs=0.01)
         assert (tay["months_on_time"], tay["months_late"], tay["months_missing"]) == (8, 2, 2)
-        alerts = {a["member_id"]: a["months"] for a in stats["unexcused_alerts"] if a["organization_id"] == world.tay_id}
+        alerts = {a["member_id"]: a["months"] for a in stats["unexcused_alerts"]
+                  if a["organization_id"] == world.tay_id}
         assert alerts == expected_alerts(cell, meetings, cleared), user
         assert (year["people"]["hidden"] in alerts) is cleared  # only a cleared reader sees the third month
         assert year["people"]["flagged"] in alerts and year["people"]["twice"] not in alerts
@@ -140,7 +141,8 @@ def test_schedules_targets_study_and_recognition(client, auth, world, year):
     stats = _ok(client.get(f"/api/v1/organizations/{world.root_id}/statistics", query_string=PERIOD, headers=admin))
     assert stats["admissions"] == [{"year": YEAR, "admitted": 1, "target": 2, "percent": 50.0,
                                     "percent_text": "50%"}]
-    assert stats["study"] == {"sessions": 1, "expected": 27, "participated": 26, "percent": pytest.approx(96.3, abs=0.01)}
+    assert stats["study"] == {"sessions": 1, "expected": 27, "participated": 26,
+                              "percent": pytest.approx(96.3, abs=0.01)}
     new = next(r for r in stats["recognitions"] if r["full_name"] == "Phan Văn Mới")
     # probation ends 10/01/2026; 30 working days counted here without the library: weekends and Tết 16–20/02/2026
     tet = {dt.date(2026, 2, d) for d in range(16, 21)}
