@@ -57,7 +57,7 @@ def initialise(services: Services, *, demo: bool) -> list[str]:
     lines = []
     if demo:
         with services.catalogue.session() as session:
-            users = load_demo(session)
+            users = load_demo(session, services.rules)
         lines = [f"  {u.username:<12} {u.role.value:<10} mật khẩu: {DEMO_PASSWORD}  ({u.full_name})"
                  for u in users]
     if services.search_index.needs_rebuild():

@@ -57,8 +57,15 @@ def plan_year(cell: dict[str, list[int]], seed: int = 2025) -> tuple[list[Planne
     return meetings, {"flagged": flagged, "twice": twice, "hidden": hidden, "chair": chair, "taker": taker}
 
 
-def meeting_body(org_id: int, meeting: PlannedMeeting, chair: int, taker: int) -> dict[str, object]:
+def meeting_body(org_id: int, meeting: PlannedMeeting, chair: int, taker: int,
+                 voters: set[int] | None = None) -> dict[str, object]:
+    """The API body; with ``voters`` (the official members of the cell) a regular meeting records a vote in
+    which every official member present votes for."""
     reasons = {"absent_excused": "Đi công tác"}
+    votes = None
+    if voters is not None and meeting.kind == "thuong_ky":
+        votes = {"for": sum(s == "present" for m, s in meeting.attendance.items() if m in voters), "against": 0,
+                 "abstain": 0}
     return {
         "organization_id": org_id, "kind": meeting.kind, "date": meeting.date.isoformat(), "start_time": "19:30",
         "end_time": "21:30", "location": "Nhà văn hóa thôn", "chair_id": chair, "minute_taker_id": taker,
@@ -69,6 +76,7 @@ def meeting_body(org_id: int, meeting: PlannedMeeting, chair: int, taker: int) -
         "contents": [{"heading": "Đánh giá tình hình tháng", "text": "Chi bộ đánh giá kết quả công tác trong tháng.",
                       "speakers": []}],
         "conclusion": "Chi bộ thống nhất các nhiệm vụ tháng tới.",
+        "votes": votes,
         "confidentiality": meeting.confidentiality,
     }
 

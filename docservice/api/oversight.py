@@ -16,7 +16,6 @@ from docservice.errors import ValidationFailed
 from docservice.oversight import exports, figures, reports
 from docservice.oversight import service as committee
 from docservice.security import policy
-from docservice.security.audit import append_event
 
 blueprint = api_blueprint("oversight", "Tổng hợp, thống kê")
 
@@ -386,11 +385,7 @@ def get_monthly_report(path: IdPath, query: MonthQuery):
     của Đảng (để in)."""
     principal, svc = _read()
     year, month = (int(x) for x in query.month.split("-"))
-    with svc.catalogue.reader() as session:
-        org = policy.get_organization(session, path.id, principal)
-        profile = svc.rules.for_date(dt.date(year, month, 1))
-        names = {k: t.name for k, t in profile.doc_types.items()}
-        body = reports.monthly_report(session, org, year, month, principal, profile, names, dt.date.today())
+    body = reports.report_download(svc.catalogue, svc.rules, path.id, year, month, principal, dt.date.today())
     return _pdf(body, f"bao-cao-{path.id}-{query.month}.pdf")
 
 
@@ -401,22 +396,9 @@ def get_book(path: BookPath, query: BookQuery):
     """Sổ biên bản hoặc sổ nghị quyết của một tổ chức trong năm hay nhiệm kỳ: bìa, mục lục, từng văn bản
     theo thứ tự (bản ký lưu trữ nếu có), đánh số trang."""
     principal, svc = _read()
-    policy.require(principal, "document.read")
-    today = dt.date.today()
-    with svc.catalogue.reader() as session:
-        org = policy.get_organization(session, path.id, principal)
-        profile = svc.rules.for_date(dt.date(query.year, 12, 31) if query.year else today)
-
-        def read_blob(digest: str) -> bytes:
-            with svc.blobs.open(digest) as handle:
-                return handle.read()
-
-        body, count = reports.book(session, org, path.kind, principal, profile, year=query.year,
-                                   term_id=query.term_id, read_blob=read_blob, today=today)
-    with svc.catalogue.session() as session:
-        append_event(session, username=principal.username, action="book.download", object_type="organization",
-                     object_id=org.id, remote_addr=request.remote_addr,
-                     detail=f"book={path.kind};year={query.year};term={query.term_id};documents={count}")
+    body = reports.book_download(svc.catalogue, svc.blobs, svc.rules, path.id, path.kind, principal,
+                                 year=query.year, term_id=query.term_id, remote_addr=request.remote_addr,
+                                 today=dt.date.today())
     return _pdf(body, f"so-{path.kind}-{path.id}.pdf")
 
 

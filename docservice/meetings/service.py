@@ -123,36 +123,40 @@ def _organization(session: Session, data: MeetingIn, principal: policy.Principal
 def record_meeting(data: MeetingIn, principal: policy.Principal, *, catalogue: Catalogue,
                    rules: RuleBook) -> Meeting:
     """Validate, compute and store a meeting; ``ValidationFailed`` lists every problem found."""
+    with catalogue.session() as session:
+        return store_meeting(session, data, principal, rules.for_date(data.date))
+
+
+def store_meeting(session: Session, data: MeetingIn, principal: policy.Principal, profile: RuleProfile) -> Meeting:
+    """``record_meeting`` inside the caller's transaction (the demo data uses it too)."""
     policy.require(principal, "meeting.write")
     level = Clearance[data.confidentiality]
     policy.check_clearance(principal, level)
-    profile = rules.for_date(data.date)
-    with catalogue.session() as session:
-        org = _organization(session, data, principal)
-        states = {s.member_id: s for s in members_on(session, org.id, data.date)}
-        attendees, errors = _attendees(data, states)
-        _check_people(data, attendees, errors)
-        if errors:
-            raise ValidationFailed(f"Biên bản cuộc họp có {len(errors)} chỗ cần sửa.", errors=errors)
-        figures = compute_figures(data, attendees, profile)
-        meeting = Meeting(
-            organization_id=org.id, kind=data.kind, date=data.date, start_time=data.start_time,
-            end_time=data.end_time, location=data.location, chair_id=data.chair_id,
-            minute_taker_id=data.minute_taker_id, signer_id=data.signer_id or data.chair_id, topic=data.topic,
-            guests=data.guests, contents=[c.model_dump() for c in data.contents], conclusion=data.conclusion,
-            votes=data.votes.model_dump(by_alias=True) if data.votes else None,
-            other_votes=[v.model_dump(by_alias=True) for v in data.other_votes], profile=profile.key,
-            figures=figures, confidentiality=level, created_by=principal.user_id,
-            attendance=[MeetingAttendance(
-                member_id=a.member_id, full_name=a.full_name, attendance=a.attendance.value, reason=a.reason,
-                status=a.status, exempted=a.exempted, temporary=a.temporary, suspended=a.suspended,
-                position=a.position) for a in attendees],
-        )
-        session.add(meeting)
-        session.flush()
-        append_event(session, username=principal.username, action="meeting.create", object_type="meeting",
-                     object_id=meeting.id)
-        meeting.organization = org
+    org = _organization(session, data, principal)
+    states = {s.member_id: s for s in members_on(session, org.id, data.date)}
+    attendees, errors = _attendees(data, states)
+    _check_people(data, attendees, errors)
+    if errors:
+        raise ValidationFailed(f"Biên bản cuộc họp có {len(errors)} chỗ cần sửa.", errors=errors)
+    figures = compute_figures(data, attendees, profile)
+    meeting = Meeting(
+        organization_id=org.id, kind=data.kind, date=data.date, start_time=data.start_time,
+        end_time=data.end_time, location=data.location, chair_id=data.chair_id,
+        minute_taker_id=data.minute_taker_id, signer_id=data.signer_id or data.chair_id, topic=data.topic,
+        guests=data.guests, contents=[c.model_dump() for c in data.contents], conclusion=data.conclusion,
+        votes=data.votes.model_dump(by_alias=True) if data.votes else None,
+        other_votes=[v.model_dump(by_alias=True) for v in data.other_votes], profile=profile.key,
+        figures=figures, confidentiality=level, created_by=principal.user_id,
+        attendance=[MeetingAttendance(
+            member_id=a.member_id, full_name=a.full_name, attendance=a.attendance.value, reason=a.reason,
+            status=a.status, exempted=a.exempted, temporary=a.temporary, suspended=a.suspended,
+            position=a.position) for a in attendees],
+    )
+    session.add(meeting)
+    session.flush()
+    append_event(session, username=principal.username, action="meeting.create", object_type="meeting",
+                 object_id=meeting.id)
+    meeting.organization = org
     return meeting
 
 

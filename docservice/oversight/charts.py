@@ -4,8 +4,15 @@ description for screen readers; the pages also show the figures as a table."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 from typing import Any
+
+Translate = Callable[[str], str]
+
+
+def _same(text: str) -> str:
+    return text
 
 FONT = "Liberation Serif, Times New Roman, serif"
 GREEN, AMBER, RED, GREY, INK, BLUE = "#2e7d32", "#f9a825", "#c62828", "#bdbdbd", "#1a1a1a", "#1565c0"
@@ -36,10 +43,11 @@ def _heat(value: float | None) -> tuple[str, str]:
     return next((fill, ink) for floor, fill, ink in HEAT if value >= floor)
 
 
-def attendance_heatmap(stats: dict[str, Any], title: str = "Tỷ lệ đảng viên dự sinh hoạt theo tháng") -> str:
+def attendance_heatmap(stats: dict[str, Any], _: Translate = _same) -> str:
     """Rows: chi bộ; columns: months; each cell the month's attendance (%) by colour and number."""
+    title = _("Tỷ lệ đảng viên dự sinh hoạt theo tháng")
     rows = stats["per_organization"]
-    months = sorted({key for o in rows for key in o["monthly_attendance"]})
+    months = sorted({key for o in rows for key in o["monthly_attendance"]} | set(stats["meetings"]["monthly"]))
     label_w, cell_w, cell_h, top = 190, max(26, min(44, 640 // max(len(months), 1))), 20, 40
     width, height = label_w + cell_w * max(len(months), 1) + 10, top + cell_h * len(rows) + 50
     body = [_text(label_w, 16, title, size=13, weight="bold")]
@@ -59,16 +67,18 @@ def attendance_heatmap(stats: dict[str, Any], title: str = "Tỷ lệ đảng vi
                                   fill=ink))
     legend_y = top + cell_h * len(rows) + 18
     for i, (text, fill) in enumerate((("≥ 90%", HEAT[0][1]), ("80–90%", HEAT[1][1]), ("70–80%", HEAT[2][1]),
-                                      ("< 70%", HEAT[3][1]), ("không họp", GREY))):
+                                      ("< 70%", HEAT[3][1]), (_("không họp"), GREY))):
         x = label_w + i * 90
         body += [f'<rect x="{x}" y="{legend_y}" width="14" height="14" fill="{fill}"/>',
                  _text(x + 18, legend_y + 11, text, size=10)]
-    described = f"{len(rows)} chi bộ, {len(months)} tháng; số trong ô là phần trăm đảng viên có mặt."
+    described = _("%(cells)s chi bộ, %(months)s tháng; số trong ô là phần trăm đảng viên có mặt.") % {
+        "cells": len(rows), "months": len(months)}
     return _svg(width, height, title, described, body)
 
 
-def meetings_on_time(stats: dict[str, Any], title: str = "Sinh hoạt chi bộ đúng lịch theo tháng") -> str:
+def meetings_on_time(stats: dict[str, Any], _: Translate = _same) -> str:
     """Stacked bars per month: chi bộ that met on time, late, or not at all."""
+    title = _("Sinh hoạt chi bộ đúng lịch theo tháng")
     monthly = stats["meetings"]["monthly"]
     keys = sorted(monthly)
     most = max([sum(v.values()) for v in monthly.values()] + [1])
@@ -81,28 +91,29 @@ def meetings_on_time(stats: dict[str, Any], title: str = "Sinh hoạt chi bộ �
         body.append(_text(left - 4, y + 4, tick, size=9, anchor="end"))
     for i, key in enumerate(keys):
         y = top + plot_h
-        for part, colour in (("on_time", GREEN), ("late", AMBER), ("missing", RED)):
+        for part, colour, label in (("on_time", GREEN, _("Đúng lịch")), ("late", AMBER, _("Chậm")),
+                                    ("missing", RED, _("Không sinh hoạt"))):
             count = monthly[key][part]
             if count:
                 h = plot_h * count / most
                 y -= h
                 body.append(f'<rect x="{left + i * bar_w + 2}" y="{y:.1f}" width="{bar_w - 4}" height="{h:.1f}" '
-                            f'fill="{colour}"><title>{key}: {count} {part}</title></rect>')
+                            f'fill="{colour}"><title>{escape(f"{_month_label(key)}: {label} {count}")}</title></rect>')
         body.append(_text(left + i * bar_w + bar_w / 2, top + plot_h + 14, _month_label(key), size=9,
                           anchor="middle"))
     legend_y = top + plot_h + 30
-    for i, (text, fill) in enumerate((("Đúng lịch", GREEN), ("Chậm", AMBER), ("Không sinh hoạt", RED))):
+    for i, (text, fill) in enumerate(((_("Đúng lịch"), GREEN), (_("Chậm"), AMBER), (_("Không sinh hoạt"), RED))):
         body += [f'<rect x="{left + i * 120}" y="{legend_y}" width="14" height="14" fill="{fill}"/>',
                  _text(left + i * 120 + 18, legend_y + 11, text, size=10)]
     m = stats["meetings"]
-    described = (f"{m['months']} lượt chi bộ-tháng đến hạn: {m['on_time']} đúng lịch, {m['late']} chậm, "
-                 f"{m['missing']} không sinh hoạt.")
+    described = _("%(months)s lượt chi bộ-tháng đến hạn: %(on_time)s đúng lịch, %(late)s chậm, "
+                  "%(missing)s không sinh hoạt.") % m
     return _svg(width, height, title, described, body)
 
 
-def documents_by_type(stats: dict[str, Any], names: dict[str, str],
-                      title: str = "Văn bản và hồ sơ theo loại") -> str:
+def documents_by_type(stats: dict[str, Any], names: dict[str, str], _: Translate = _same) -> str:
     """Horizontal bars per document type: generated documents and archived records."""
+    title = _("Văn bản và hồ sơ theo loại")
     kinds = sorted(set(stats["documents_by_type"]) | set(stats["records_by_type"]),
                    key=lambda k: -(stats["documents_by_type"].get(k, 0) + stats["records_by_type"].get(k, 0)))
     most = max([stats["documents_by_type"].get(k, 0) + stats["records_by_type"].get(k, 0) for k in kinds] + [1])
@@ -121,19 +132,21 @@ def documents_by_type(stats: dict[str, Any], names: dict[str, str],
                         f'fill="{GREY}"/>')
         body.append(_text(label_w + w1 + w2 + 4, y + 14, f"{made} + {filed}", size=9))
     if not kinds:
-        body.append(_text(label_w, top + 14, "Không có văn bản trong thời gian này.", size=10))
+        body.append(_text(label_w, top + 14, _("Không có văn bản trong thời gian này."), size=10))
     legend_y = top + row_h * max(len(kinds), 1) + 10
     body += [f'<rect x="{label_w}" y="{legend_y}" width="14" height="14" fill="{BLUE}"/>',
-             _text(label_w + 18, legend_y + 11, "Văn bản đã tạo", size=10),
+             _text(label_w + 18, legend_y + 11, _("Văn bản đã tạo"), size=10),
              f'<rect x="{label_w + 140}" y="{legend_y}" width="14" height="14" fill="{GREY}"/>',
-             _text(label_w + 158, legend_y + 11, "Hồ sơ lưu trữ", size=10)]
-    described = "; ".join(f"{names.get(k, k)}: {stats['documents_by_type'].get(k, 0)} văn bản, "
-                          f"{stats['records_by_type'].get(k, 0)} hồ sơ" for k in kinds) or "Không có văn bản."
+             _text(label_w + 158, legend_y + 11, _("Hồ sơ lưu trữ"), size=10)]
+    described = "; ".join(_("%(name)s: %(made)s văn bản, %(filed)s hồ sơ") % {
+        "name": names.get(k, k), "made": stats["documents_by_type"].get(k, 0),
+        "filed": stats["records_by_type"].get(k, 0)} for k in kinds) or _("Không có văn bản trong thời gian này.")
     return _svg(width, height, title, described, body)
 
 
-def attendance_trend(stats: dict[str, Any], title: str = "Tỷ lệ dự sinh hoạt chung theo tháng") -> str:
+def attendance_trend(stats: dict[str, Any], _: Translate = _same) -> str:
     """Bars of the subtree's monthly attendance (%), with the target as a dashed line."""
+    title = _("Tỷ lệ dự sinh hoạt chung theo tháng")
     monthly = stats["monthly_attendance"]
     keys = sorted(monthly)
     target = stats["attendance"]["target_percent"]
@@ -154,5 +167,5 @@ def attendance_trend(stats: dict[str, Any], title: str = "Tỷ lệ dự sinh ho
     y = top + plot_h - plot_h * target / 100
     body += [f'<line x1="{left}" y1="{y:.1f}" x2="{width - 50}" y2="{y:.1f}" stroke="{RED}" stroke-dasharray="4 3"/>',
              _text(width - 48, y + 4, f"{target:g}%", size=9, fill=RED)]
-    described = "; ".join(f"{_month_label(k)}: {monthly[k] or 0:.1f}%" for k in keys) or "Không có buổi sinh hoạt."
+    described = "; ".join(f"{_month_label(k)}: {monthly[k] or 0:.1f}%" for k in keys) or _("Không có buổi sinh hoạt.")
     return _svg(width, height, title, described, body)

@@ -44,11 +44,12 @@ def fonts() -> str:
         raise ServiceUnavailable("Thiếu phông chữ Liberation Serif (gói fonts-liberation2); chạy lại make.")
     for suffix, face in FACES.items():
         pdfmetrics.registerFont(TTFont(SERIF + suffix, str(folder / f"LiberationSerif-{face}.ttf")))
-    pdfmetrics.registerFontFamily(SERIF, normal=SERIF, bold=SERIF + "-Bold", italic=SERIF + "-Italic",
-                                  boldItalic=SERIF + "-BoldItalic")
     for family in ("Liberation Serif", "Times New Roman", "serif"):
         register_font(family, str(folder / "LiberationSerif-Regular.ttf"), rlgFontName=SERIF)
         register_font(family, str(folder / "LiberationSerif-Bold.ttf"), weight="bold", rlgFontName=SERIF + "-Bold")
+    # after svglib, which maps font names to families of its own: <b> and <i> in paragraphs need this one
+    pdfmetrics.registerFontFamily(SERIF, normal=SERIF, bold=SERIF + "-Bold", italic=SERIF + "-Italic",
+                                  boldItalic=SERIF + "-BoldItalic")
     return SERIF
 
 
@@ -152,7 +153,8 @@ def report_pdf(profile: RuleProfile, head: Letterhead, title: str, subtitle: str
         if section.table is not None:
             header, rows, widths = section.table
             story.append(_grid(header, rows, [w * width for w in widths]))
-    sign = [Paragraph(f"<b>{_escape(head.authority)}</b>", _style("auth", 14, align=TA_CENTER, after=0))]
+    sign = [Paragraph(f"<b>{_escape(head.authority)}</b>", _style("auth", 14, align=TA_CENTER, after=0)),
+            Paragraph("<b>BÍ THƯ</b>", _style("role", 14, align=TA_CENTER, after=0)), Spacer(1, 25 * mm)]
     sent = [Paragraph(f"<b><i>{_escape(profile.recipients.label)}</i></b>", _style("rl", 12, align=TA_LEFT, after=0))]
     sent += [Paragraph(_escape(profile.recipients.item_prefix + r), _style("ri", 11, align=TA_LEFT, after=0))
              for r in recipients]

@@ -16,6 +16,7 @@ from docservice.oversight.figures import MINUTES_TYPE, RESOLUTION_TYPE, Period, 
 from docservice.oversight.printing import BookEntry, Letterhead, ReportSection, book_pdf, report_pdf
 from docservice.rules import RuleProfile
 from docservice.security import policy
+from docservice.security.audit import append_event
 
 MAX_BOOK_ENTRIES = 400
 BOOKS = {"minutes": (MINUTES_TYPE, "Sổ biên bản sinh hoạt chi bộ"), "resolutions": (RESOLUTION_TYPE, "Sổ nghị quyết")}
@@ -84,9 +85,10 @@ def monthly_sections(stats_month: dict[str, Any], stats_year: dict[str, Any], do
 def monthly_report(session: Session, org: Organization, year: int, month: int, principal: policy.Principal,
                    profile: RuleProfile, doc_names: dict[str, str], today: dt.date) -> bytes:
     last = dt.date(year, month, calendar.monthrange(year, month)[1])
+    as_of = min(today, last + dt.timedelta(days=1))  # a past month is reported as it stood at its end
     month_period = Period(dt.date(year, month, 1), last)
-    stats_month = statistics(session, org, month_period, principal, profile.oversight, today)
-    stats_year = statistics(session, org, Period(dt.date(year, 1, 1), last), principal, profile.oversight, today)
+    stats_month = statistics(session, org, month_period, principal, profile.oversight, as_of)
+    stats_year = statistics(session, org, Period(dt.date(year, 1, 1), last), principal, profile.oversight, as_of)
     label = profile.month_text(last)
     sections = monthly_sections(stats_month, stats_year, doc_names, label)
     head = letterhead(session, org, profile, min(today, last + dt.timedelta(days=5)))
@@ -100,7 +102,12 @@ def _term_period(session: Session, org: Organization, term_id: int) -> tuple[Per
     if term is None or term.organization_id != org.id:
         raise NotFound("Không tìm thấy nhiệm kỳ này của tổ chức.")
     end = term.end_date or dt.date.today()
-    return Period(term.start_date, end), f"Nhiệm kỳ {term.name}"
+    return Period(term.start_date, end), term_label(term.name)
+
+
+def term_label(name: str) -> str:
+    """``Nhiệm kỳ 2025–2030`` whether or not the term's name already says "Nhiệm kỳ"."""
+    return name if name.casefold().startswith("nhiệm kỳ") else f"Nhiệm kỳ {name}"
 
 
 def book_entries(session: Session, org: Organization, doc_type: str, period: Period, principal: policy.Principal,
@@ -142,5 +149,36 @@ def book(session: Session, org: Organization, which: str, principal: policy.Prin
 
 
 def term_ids(session: Session, org: Organization) -> list[tuple[int, str]]:
-    return [(t.id, t.name) for t in session.scalars(select(Term).where(Term.organization_id == org.id)
-                                                     .order_by(Term.start_date))]
+    return [(t.id, term_label(t.name)) for t in session.scalars(select(Term).where(Term.organization_id == org.id)
+                                                                 .order_by(Term.start_date))]
+
+
+def book_download(catalogue: Any, blobs: Any, rules: Any, org_id: int, which: str, principal: policy.Principal, *,
+                  year: int | None, term_id: int | None, remote_addr: str | None, today: dt.date) -> bytes:
+    """The book for a download: built from what the caller may see, the download recorded in the audit trail
+    (it gathers many documents at once)."""
+    policy.require(principal, "document.read")
+
+    def read_blob(digest: str) -> bytes:
+        with blobs.open(digest) as handle:
+            return handle.read()
+
+    with catalogue.reader() as session:
+        org = policy.get_organization(session, org_id, principal)
+        body, count = book(session, org, which, principal, rules.for_date(dt.date(year, 12, 31) if year else today),
+                           year=year, term_id=term_id, read_blob=read_blob, today=today)
+    with catalogue.session() as session:
+        append_event(session, username=principal.username, action="book.download", object_type="organization",
+                     object_id=org_id, remote_addr=remote_addr,
+                     detail=f"book={which};year={year};term={term_id};documents={count}")
+    return body
+
+
+def report_download(catalogue: Any, rules: Any, org_id: int, year: int, month: int, principal: policy.Principal,
+                    today: dt.date) -> bytes:
+    """The monthly report of an organisation in the caller's scope."""
+    with catalogue.reader() as session:
+        org = policy.get_organization(session, org_id, principal)
+        profile = rules.for_date(dt.date(year, month, 1))
+        names = {k: t.name for k, t in profile.doc_types.items()}
+        return monthly_report(session, org, year, month, principal, profile, names, today)

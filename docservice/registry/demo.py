@@ -27,6 +27,7 @@ from docservice.db.models import (
 from docservice.registry.members import add_member, record_change
 from docservice.registry.organizations import add_term, by_code, create_organization
 from docservice.registry.users import create_user
+from docservice.rules import RuleBook
 
 DEMO_PASSWORD = "AnPhu2026demo"  # noqa: S105 - printed for the fictional demo users
 D = dt.date
@@ -192,9 +193,16 @@ def _users(session: Session, orgs: dict[str, Organization]) -> None:
             )
 
 
-def load_demo(session: Session) -> list[DemoUser]:
-    """Add whatever part of the demo data is missing; return the demo logins."""
+def load_demo(session: Session, rules: RuleBook | None = None,
+              today: dt.date | None = None) -> list[DemoUser]:
+    """Add whatever part of the demo data is missing (with ``rules``, a year of meetings too); return the
+    demo logins."""
     orgs = _organizations(session)
     _members(session, orgs)
     _users(session, orgs)
+    if rules is not None:
+        from docservice.registry.demo_meetings import load_demo_meetings
+
+        session.flush()
+        load_demo_meetings(session, orgs, [code for code, _ in _CHI_BO], rules, today or dt.date.today())
     return DEMO_USERS

@@ -138,7 +138,7 @@ def register_web(app: Flask) -> None:
     csrf.init_app(app)
     app.register_error_handler(CSRFError, _csrf_failed)
     app.register_blueprint(bp)
-    from docservice.web import admin, archiving, composing, filing, lists, meetings, reading
+    from docservice.web import admin, archiving, composing, filing, lists, meetings, overview, reading
 
     app.register_blueprint(reading.bp)
     app.register_blueprint(filing.bp)
@@ -147,3 +147,4 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(lists.bp)
     app.register_blueprint(archiving.bp)
     app.register_blueprint(composing.bp)
+    app.register_blueprint(overview.bp)

@@ -34,7 +34,8 @@ def year(client, auth, svc, world):
     ids = {}
     for meeting in meetings:
         response = client.post("/api/v1/meetings", headers=admin,
-                               json=meeting_body(world.tay_id, meeting, people["chair"], people["taker"]))
+                               json=meeting_body(world.tay_id, meeting, people["chair"], people["taker"],
+                                                 set(cell["exempted"] + cell["di"] + cell["others"])))
         assert response.status_code == 201, response.json
         ids[meeting.date, meeting.kind] = response.json["id"]
     return {"cell": cell, "meetings": meetings, "people": people, "ids": ids, "admin": admin}

@@ -1,0 +1,230 @@
+"""The committee's overview pages: figures and charts for an organisation and its subtree, the meeting
+register of one organisation, a member's attendance; downloads (CSV, Excel, the monthly report, the books)
+and the committee's settings (meeting day, admission target)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+
+from docservice.api.oversight import _pdf, table_file
+from docservice.db.models import Organization
+from docservice.errors import ValidationFailed
+from docservice.oversight import charts, exports, figures, reports
+from docservice.oversight import service as committee
+from docservice.security import policy
+from docservice.web.forms import EmptyForm, refusals_into
+from docservice.web.meetings import KINDS
+from docservice.web.reading import doc_type_names
+from docservice.web.session import login_required, organizations_in_scope
+
+bp = Blueprint("overview", __name__)
+WEEKDAYS = (_l("Thứ Hai"), _l("Thứ Ba"), _l("Thứ Tư"), _l("Thứ Năm"), _l("Thứ Sáu"), _l("Thứ Bảy"), _l("Chủ nhật"))
+
+
+def _svc():
+    return current_app.extensions["docservice"]
+
+
+def _date(name: str, default: dt.date, errors: dict[str, str]) -> dt.date:
+    raw = request.args.get(name, "")
+    if not raw:
+        return default
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        errors[name] = _("Ngày không hợp lệ.")
+        return default
+
+
+def _org_id(default: int) -> int:
+    try:
+        return int(request.args.get("organization_id") or default)
+    except ValueError:
+        return default
+
+
+def _period(errors: dict[str, str]) -> figures.Period:
+    today = dt.date.today()
+    start = _date("from", dt.date(today.year, 1, 1), errors)
+    end = _date("to", today, errors)
+    if end < start or (end - start).days > 366 * 10:
+        errors["to"] = _("Chọn khoảng thời gian từ 1 ngày đến 10 năm.")
+        start, end = dt.date(today.year, 1, 1), today
+    return figures.Period(start, end)
+
+
+def _require_read() -> None:
+    policy.require(g.principal, "organization.read")
+    policy.require(g.principal, "meeting.read")
+
+
+def _stats(org_id: int, period: figures.Period) -> tuple[Organization, dict[str, Any]]:
+    with _svc().catalogue.reader() as session:
+        org = policy.get_organization(session, org_id, g.principal)
+        stats = figures.statistics(session, org, period, g.principal, _svc().rules.for_date(period.end).oversight,
+                                   dt.date.today())
+        session.expunge(org)
+    return org, stats
+
+
+@bp.get("/overview")
+@login_required
+def overview_page():
+    _require_read()
+    errors: dict[str, str] = {}
+    period = _period(errors)
+    org, stats = _stats(_org_id(g.principal.scope_org_id), period)
+    names = doc_type_names()
+    drawn = {"on_time": charts.meetings_on_time(stats, _), "trend": charts.attendance_trend(stats, _),
+             "heatmap": charts.attendance_heatmap(stats, _), "documents": charts.documents_by_type(stats, names, _)}
+    drawn = {name: Markup(svg) for name, svg in drawn.items()}  # noqa: S704 - charts escape every text they draw
+    with _svc().catalogue.reader() as session:
+        orgs = organizations_in_scope(session)
+    query = {"organization_id": org.id, "from": period.start.isoformat(), "to": period.end.isoformat()}
+    return render_template("overview.html", org=org, stats=stats, charts=drawn, errors=errors, period=period,
+                           organizations=orgs, doc_types=names, query=query,
+                           report_month=min(period.end, dt.date.today()).strftime("%Y-%m")), 422 if errors else 200
+
+
+@bp.get("/overview/statistics.<any(csv, xlsx):kind>")
+@login_required
+def statistics_file(kind: str):
+    _require_read()
+    errors: dict[str, str] = {}
+    org, stats = _stats(_org_id(g.principal.scope_org_id), _period(errors))
+    return table_file(exports.statistics_table(stats), f"so-lieu-{org.id}", kind)
+
+
+def _year() -> int:
+    try:
+        year = int(request.args.get("year") or dt.date.today().year)
+    except ValueError:
+        return dt.date.today().year
+    return year if 1930 <= year <= 2100 else dt.date.today().year
+
+
+def _register(org_id: int, year: int) -> tuple[Organization, dict[str, Any], list[tuple[int, str]]]:
+    with _svc().catalogue.reader() as session:
+        org = policy.get_organization(session, org_id, g.principal)
+        reg = figures.register(session, org, year, g.principal,
+                               _svc().rules.for_date(dt.date(year, 12, 31)).oversight, dt.date.today())
+        terms = reports.term_ids(session, org)
+        session.expunge(org)
+    return org, reg, terms
+
+
+@bp.get("/overview/register")
+@login_required
+def register_page():
+    _require_read()
+    org, reg, terms = _register(_org_id(g.principal.scope_org_id), _year())
+    manage = policy.may(g.principal, "oversight.manage") and (
+        g.principal.role.value == "admin" or org.id != g.principal.scope_org_id)
+    with _svc().catalogue.reader() as session:
+        orgs = organizations_in_scope(session)
+    return render_template("overview_register.html", org=org, reg=reg, terms=terms, organizations=orgs,
+                           manage=manage, form=EmptyForm(), weekdays=WEEKDAYS, kinds=KINDS)
+
+
+@bp.get("/overview/register.<any(csv, xlsx):kind>")
+@login_required
+def register_file(kind: str):
+    _require_read()
+    org, reg, _terms = _register(_org_id(g.principal.scope_org_id), _year())
+    return table_file(exports.register_table(reg), f"so-theo-doi-{org.id}-{reg['year']}", kind)
+
+
+def _number(values: Any, name: str, low: int, high: int) -> int:
+    try:
+        number = int(values.get(name, ""))
+    except ValueError:
+        number = low - 1
+    if not low <= number <= high:
+        raise ValidationFailed(_("Giá trị không hợp lệ."),
+                               errors={name: _("Nhập số từ %(low)s đến %(high)s.", low=low, high=high)})
+    return number
+
+
+def _nth(values: Any) -> int:
+    nth = _number(values, "nth", -1, 4)
+    if nth == 0:
+        raise ValidationFailed(_("Giá trị không hợp lệ."), errors={"nth": _("Không hợp lệ.")})
+    return nth
+
+
+@bp.post("/overview/register/settings")
+@login_required
+def register_settings():
+    org_id, errors = _org_id(0), {}
+    values = request.form
+    if EmptyForm().validate_on_submit():
+        with refusals_into(errors), _svc().catalogue.session() as session:
+            if values.get("action") == "target":
+                committee.set_admission_target(session, org_id, _number(values, "year", 1930, 2100),
+                                               _number(values, "target", 0, 1_000_000), g.principal,
+                                               remote_addr=request.remote_addr)
+            elif values.get("rule") == "inherit":
+                committee.clear_schedule(session, org_id, g.principal, remote_addr=request.remote_addr)
+            elif values.get("rule") == "weekday":
+                committee.set_schedule(session, org_id, g.principal, day=None,
+                                       weekday=_number(values, "weekday", 0, 6), nth=_nth(values),
+                                       grace_days=_number(values, "grace_days", 0, 27), remote_addr=request.remote_addr)
+            else:
+                committee.set_schedule(session, org_id, g.principal, day=_number(values, "day", 1, 31), weekday=None,
+                                       nth=None, grace_days=_number(values, "grace_days", 0, 27),
+                                       remote_addr=request.remote_addr)
+    else:
+        errors["form"] = _("Biểu mẫu đã hết hạn; vui lòng gửi lại.")
+    for message in errors.values():
+        flash(message, "warning")
+    if not errors:
+        flash(_("Đã lưu."), "info")
+    return redirect(url_for("overview.register_page", organization_id=org_id, year=values.get("year") or None))
+
+
+@bp.get("/overview/report.pdf")
+@login_required
+def report_file():
+    _require_read()
+    raw = request.args.get("month", "")
+    try:
+        year, month = (int(x) for x in raw.split("-"))
+        dt.date(year, month, 1)
+    except ValueError as exc:
+        raise ValidationFailed(_("Chọn tháng báo cáo."), errors={"month": _("Không hợp lệ.")}) from exc
+    org_id = _org_id(g.principal.scope_org_id)
+    body = reports.report_download(_svc().catalogue, _svc().rules, org_id, year, month, g.principal, dt.date.today())
+    return _pdf(body, f"bao-cao-{org_id}-{year}-{month:02d}.pdf")
+
+
+@bp.get("/overview/books/<any(minutes, resolutions):kind>.pdf")
+@login_required
+def book_file(kind: str):
+    _require_read()
+    svc, org_id = _svc(), _org_id(g.principal.scope_org_id)
+    term_id = request.args.get("term_id", type=int)
+    body = reports.book_download(svc.catalogue, svc.blobs, svc.rules, org_id, kind, g.principal,
+                                 year=None if term_id else _year(), term_id=term_id, remote_addr=request.remote_addr,
+                                 today=dt.date.today())
+    return _pdf(body, f"so-{kind}-{org_id}.pdf")
+
+
+@bp.get("/overview/members/<int:member_id>")
+@login_required
+def member_page(member_id: int):
+    policy.require(g.principal, "member.read")
+    errors: dict[str, str] = {}
+    period = _period(errors)
+    with _svc().catalogue.reader() as session:
+        member = policy.get_member(session, member_id, g.principal)
+        att = figures.member_attendance(session, member, period, g.principal,
+                                        _svc().rules.for_date(period.end).oversight)
+    if request.args.get("format") == "csv":
+        return table_file(exports.member_table(att), f"du-sinh-hoat-{member_id}", "csv")
+    return render_template("overview_member.html", att=att, period=period, errors=errors)
