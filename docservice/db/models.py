@@ -328,7 +328,10 @@ class MeetingAttendance(Base):
     """One member at one meeting, with the member's state on the meeting's date kept as it was."""
 
     __tablename__ = "meeting_attendance"
-    __table_args__ = (UniqueConstraint("meeting_id", "member_id"), Index("ix_meeting_attendance_member", "member_id"))
+    __table_args__ = (UniqueConstraint("meeting_id", "member_id"), Index("ix_meeting_attendance_member", "member_id"),
+                      # the overview counts attendance per meeting from this index alone
+                      Index("ix_meeting_attendance_counts", "meeting_id", "attendance", "exempted", "suspended",
+                            "temporary"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"))

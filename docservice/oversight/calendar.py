@@ -29,6 +29,7 @@ class Schedule:
     grace_days: int = 2
     source: str = "profile"  # "own", "inherited" (from an ancestor's rule) or "profile" (the default)
 
+    @functools.lru_cache(maxsize=8192)  # noqa: B019 - a few rules, asked for the same months again and again
     def due(self, year: int, month: int) -> dt.date:
         """The due day in a month; a day past the month's end falls on its last day (the 31st in June → 30)."""
         last = calendar.monthrange(year, month)[1]
@@ -38,6 +39,7 @@ class Schedule:
                 if dt.date(year, month, d).weekday() == self.weekday]
         return days[-1] if self.nth == -1 or self.nth > len(days) else days[self.nth - 1]
 
+    @functools.lru_cache(maxsize=8192)  # noqa: B019
     def deadline(self, year: int, month: int) -> dt.date:
         """The last day that still counts as on time (never past the month's end)."""
         due = self.due(year, month)

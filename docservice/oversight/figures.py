@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
@@ -184,31 +184,55 @@ def register(session: Session, org: Organization, year: int, principal: policy.P
 # --- figures over a subtree and a period -------------------------------------------------------------------
 
 def _meeting_rows(session: Session, principal: policy.Principal, cell_ids: list[int], period: Period) -> list[Any]:
+    """Per visible meeting: id, organisation, date, kind, then expected, present, excused, unexcused counts.
+
+    One grouped pass over the attendance (no subquery: SQLite would materialise it; grouped by the meeting's
+    primary key, which PostgreSQL accepts for the other meeting columns)."""
     expected = expected_condition()
+    counted = func.sum(case((expected, 1), else_=0))
     attended = func.sum(case((and_(expected, MeetingAttendance.attendance == "present"), 1), else_=0))
     excused = func.sum(case((and_(expected, MeetingAttendance.attendance == "absent_excused"), 1), else_=0))
-    unexcused = func.sum(case((and_(expected, MeetingAttendance.attendance == "absent_unexcused"), 1), else_=0))
-    counted = func.sum(case((expected, 1), else_=0))
-    meetings = _visible_meetings(principal, cell_ids, period).subquery()
-    stmt = (select(meetings.c.id, meetings.c.organization_id, meetings.c.date, meetings.c.kind,
-                   func.coalesce(counted, 0), func.coalesce(attended, 0), func.coalesce(excused, 0),
-                   func.coalesce(unexcused, 0))
-            .select_from(meetings)
-            .outerjoin(MeetingAttendance, MeetingAttendance.meeting_id == meetings.c.id)
-            .group_by(meetings.c.id, meetings.c.organization_id, meetings.c.date, meetings.c.kind)
-            .order_by(meetings.c.date, meetings.c.id))
-    return session.execute(stmt).all()
+    stmt = (select(Meeting.id, Meeting.organization_id, Meeting.date, Meeting.kind, counted, attended, excused)
+            .outerjoin(MeetingAttendance, MeetingAttendance.meeting_id == Meeting.id)
+            .where(Meeting.organization_id.in_(cell_ids), Meeting.date >= period.start, Meeting.date <= period.end,
+                   Meeting.confidentiality <= principal.clearance)
+            .group_by(Meeting.id))
+    rows = [_MeetingRow(i, org, day, kind, int(n or 0), int(p or 0), int(e or 0), int((n or 0) - (p or 0) - (e or 0)))
+            for i, org, day, kind, n, p, e in session.execute(stmt)]
+    return sorted(rows, key=lambda r: (r.date, r.id))
+
+
+class _MemberRow(NamedTuple):
+    id: int
+    full_name: str
+    organization_id: int
+    status: MemberStatus
+    exempted: bool
+    suspended: bool
+    temporary: Temporary | None
+    admitted_on: dt.date | None
+
+
+class _MeetingRow(NamedTuple):
+    id: int
+    organization_id: int
+    date: dt.date
+    kind: str
+    expected: int
+    present: int
+    absent_excused: int
+    absent_unexcused: int
 
 
 def _empty_counts() -> dict[str, int]:
     return {"expected": 0, "present": 0, "absent_excused": 0, "absent_unexcused": 0}
 
 
-def _add(counts: dict[str, int], row: Any) -> None:
-    counts["expected"] += row[4]
-    counts["present"] += row[5]
-    counts["absent_excused"] += row[6]
-    counts["absent_unexcused"] += row[7]
+def _add(counts: dict[str, int], row: _MeetingRow) -> None:
+    counts["expected"] += row.expected
+    counts["present"] += row.present
+    counts["absent_excused"] += row.absent_excused
+    counts["absent_unexcused"] += row.absent_unexcused
 
 
 def _with_rate(counts: dict[str, int]) -> dict[str, Any]:
@@ -236,16 +260,16 @@ def _timeliness(schedule: Schedule, rows: list[Any], period: Period, today: dt.d
     return found
 
 
-def unexcused_alerts(session: Session, principal: policy.Principal, member_filter: Any, years: range,
+def unexcused_alerts(session: Session, principal: policy.Principal, condition: Any, years: range,
                      threshold: int) -> list[dict[str, Any]]:
-    """Members with unexcused absences in ``threshold`` or more months of one calendar year (Quy định 24 8.1)."""
+    """Members with unexcused absences in ``threshold`` or more months of one calendar year (Quy định 24 8.1),
+    at meetings matching ``condition`` (which keeps them in the caller's scope)."""
     rows = session.execute(
         select(MeetingAttendance.member_id, MeetingAttendance.full_name, Meeting.date, Meeting.organization_id)
         .join(Meeting, Meeting.id == MeetingAttendance.meeting_id)
-        .join(Organization, Organization.id == Meeting.organization_id)
-        .where(member_filter, expected_condition(), MeetingAttendance.attendance == "absent_unexcused",
+        .where(condition, expected_condition(), MeetingAttendance.attendance == "absent_unexcused",
                Meeting.date >= dt.date(years.start, 1, 1), Meeting.date <= dt.date(years.stop - 1, 12, 31),
-               Meeting.confidentiality <= principal.clearance, policy.in_scope(principal)))
+               Meeting.confidentiality <= principal.clearance))
     months: dict[tuple[int, int], set[int]] = defaultdict(set)
     names: dict[int, tuple[str, int]] = {}
     for member_id, name, day, org_id in rows:
@@ -256,7 +280,7 @@ def unexcused_alerts(session: Session, principal: policy.Principal, member_filte
             for (member_id, year), found in sorted(months.items()) if len(found) >= threshold]
 
 
-def recognitions(members: list[Member], rule: OversightRule, today: dt.date) -> list[dict[str, Any]]:
+def recognitions(members: list[Any], rule: OversightRule, today: dt.date) -> list[dict[str, Any]]:
     """Probationary members: the day probation ends and the last day to decide (working days, holidays out)."""
     found = []
     for m in members:
@@ -267,7 +291,7 @@ def recognitions(members: list[Member], rule: OversightRule, today: dt.date) -> 
         state = "waiting" if today < due else ("overdue" if today > deadline else "to_decide")
         found.append({"member_id": m.id, "full_name": m.full_name, "organization_id": m.organization_id,
                       "admitted_on": m.admitted_on, "probation_ends": due, "decide_by": deadline, "state": state,
-                      "working_days_left": working_days_between(today, deadline) if state != "waiting" else None})
+                      "working_days_left": working_days_between(today, deadline) if state == "to_decide" else None})
     return sorted(found, key=lambda r: (r["decide_by"], r["member_id"]))
 
 
@@ -301,7 +325,7 @@ def _admissions(session: Session, org: Organization, org_ids: list[int], period:
     return found
 
 
-def _members_by_state(members: list[Member]) -> dict[str, int]:
+def _members_by_state(members: list[Any]) -> dict[str, int]:
     active = [m for m in members if m.status in ACTIVE]
     return {"total": len(active), "chinh_thuc": sum(m.status is MemberStatus.chinh_thuc for m in active),
             "du_bi": sum(m.status is MemberStatus.du_bi for m in active),
@@ -343,8 +367,9 @@ def statistics(session: Session, org: Organization, period: Period, principal: p
             "monthly_attendance": {f"{y}-{m:02d}": rate(c["present"], c["expected"])
                                    for (y, m), c in sorted(cell_monthly.items())},
         })
-    members = list(session.scalars(select(Member).where(Member.organization_id.in_(org_ids))
-                                   .order_by(Member.id)))
+    members = [_MemberRow(*row) for row in session.execute(
+        select(Member.id, Member.full_name, Member.organization_id, Member.status, Member.exempted, Member.suspended,
+               Member.temporary, Member.admitted_on).where(Member.organization_id.in_(org_ids)).order_by(Member.id))]
     studies = session.execute(select(func.coalesce(func.sum(StudySession.expected), 0),
                                      func.coalesce(func.sum(StudySession.participated), 0), func.count())
                               .where(StudySession.organization_id.in_(org_ids),
@@ -399,8 +424,9 @@ def member_attendance(session: Session, member: Member, period: Period, principa
         items.append({"meeting_id": meeting_id, "date": day, "kind": kind, "organization_id": org_id,
                       "organization": org_name, "attendance": attendance, "reason": reason,
                       "expected": was_expected})
-    alerts = unexcused_alerts(session, principal, MeetingAttendance.member_id == member.id, period.years(),
-                              rule.unexcused_alert_months)
+    in_scope = Meeting.organization_id.in_(select(Organization.id).where(policy.in_scope(principal)))
+    alerts = unexcused_alerts(session, principal, and_(MeetingAttendance.member_id == member.id, in_scope),
+                              period.years(), rule.unexcused_alert_months)
     unexcused_months: dict[int, set[int]] = defaultdict(set)
     for item in items:
         if item["expected"] and item["attendance"] == "absent_unexcused":
