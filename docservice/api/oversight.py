@@ -21,6 +21,7 @@ blueprint = api_blueprint("oversight", "Tổng hợp, thống kê")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_SPAN_DAYS = 366 * 10
+FIRST_YEAR, LAST_YEAR = 1930, 2100
 
 
 # --- requests ----------------------------------------------------------------------------------------------
@@ -41,6 +42,9 @@ class PeriodQuery(BaseModel):
         end = self.date_to or max(today, start)
         if end < start:
             raise ValidationFailed("Ngày kết thúc phải sau ngày bắt đầu.", errors={"to": "Phải sau ngày bắt đầu."})
+        for name, day in (("from", start), ("to", end)):
+            if not FIRST_YEAR <= day.year <= LAST_YEAR:
+                raise ValidationFailed(f"Năm phải từ {FIRST_YEAR} đến {LAST_YEAR}.", errors={name: "Năm không hợp lệ."})
         if (end - start).days > MAX_SPAN_DAYS:
             raise ValidationFailed("Khoảng thời gian tối đa 10 năm.", errors={"from": "Tối đa 10 năm."})
         return figures.Period(start, end)
@@ -48,7 +52,7 @@ class PeriodQuery(BaseModel):
 
 class MonthQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="Tháng báo cáo, dạng 2026-03")
+    month: str = Field(pattern=r"^(19[3-9]\d|20\d\d|2100)-(0[1-9]|1[0-2])$", description="Tháng báo cáo, dạng 2026-03")
 
 
 class BookPath(BaseModel):
@@ -162,6 +166,7 @@ class OrgFigures(BaseModel):
     id: int
     name: str
     schedule: str
+    schedule_rule: ScheduleOut
     meetings: int
     thematic: int
     months_months: int

@@ -89,15 +89,29 @@ def _reader(path: Path) -> tuple[PdfReader, bool]:
     ``%%EOF``), a reader of that revision and ``True``. The stored file is never changed."""
     try:
         return PdfReader(path, strict=False), False
-    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError):
-        data = path.read_bytes()
-        ends = [m.end() for m in re.finditer(rb"%%EOF(?:\r\n|\r|\n)?", data)][:-1]
-        for end in reversed(ends[-20:]):
-            try:
-                return PdfReader(io.BytesIO(data[:end]), strict=False), True
-            except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError):
-                continue
-        raise
+    except _PARSE_ERRORS:
+        return _earlier_revision(path.read_bytes()), True
+
+
+def open_pdf(data: bytes) -> PdfReader:
+    """A reader of PDF bytes as the archive reads them (an earlier revision when only that parses)."""
+    try:
+        return PdfReader(io.BytesIO(data), strict=False)
+    except _PARSE_ERRORS:
+        return _earlier_revision(data)
+
+
+_PARSE_ERRORS = (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError)
+
+
+def _earlier_revision(data: bytes) -> PdfReader:
+    ends = [m.end() for m in re.finditer(rb"%%EOF(?:\r\n|\r|\n)?", data)][:-1]
+    for end in reversed(ends[-20:]):
+        try:
+            return PdfReader(io.BytesIO(data[:end]), strict=False)
+        except _PARSE_ERRORS:
+            continue
+    raise PdfReadError("no revision of the file parses")
 
 
 def _page_size(page: object) -> tuple[float, float]:

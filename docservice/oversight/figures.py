@@ -119,7 +119,9 @@ def _paper_trail(session: Session, principal: policy.Principal, meeting_ids: lis
     """For each meeting: ``{"minutes": "signed" | "generated", "resolution": …}`` from what the caller sees."""
     if not meeting_ids:
         return {}
-    signed = select(Record.id).where(Record.document_id == Document.id).exists()
+    signed = select(Record.id).where(Record.document_id == Document.id, Record.superseded.is_(False),
+                                     Record.disposed_at.is_(None),
+                                     Record.confidentiality <= principal.clearance).exists()
     rows = session.execute(select(Document.meeting_id, Document.doc_type, signed)
                            .where(Document.meeting_id.in_(meeting_ids),
                                   Document.doc_type.in_((MINUTES_TYPE, RESOLUTION_TYPE)),
@@ -239,14 +241,28 @@ def _with_rate(counts: dict[str, int]) -> dict[str, Any]:
     return {**counts, "percent": rate(counts["present"], counts["expected"])}
 
 
-def _timeliness(schedule: Schedule, rows: list[Any], period: Period, today: dt.date,
+def _first_regular(session: Session, principal: policy.Principal, cell_ids: list[int],
+                   period: Period) -> dict[int, dict[tuple[int, int], dt.date]]:
+    """Each cell's first regular meeting of every month the period touches — the whole month, so a month
+    whose deadline is inside the period is judged by its meeting even when that falls outside the period."""
+    end = add_months(period.end.replace(day=1), 1) - dt.timedelta(days=1)
+    rows = session.execute(select(Meeting.organization_id, func.min(Meeting.date))
+                           .where(Meeting.organization_id.in_(cell_ids), Meeting.kind == REGULAR,
+                                  Meeting.date >= period.start.replace(day=1), Meeting.date <= end,
+                                  Meeting.confidentiality <= principal.clearance)
+                           .group_by(Meeting.organization_id, func.extract("year", Meeting.date),
+                                     func.extract("month", Meeting.date)))
+    found: dict[int, dict[tuple[int, int], dt.date]] = defaultdict(dict)
+    for org_id, day in rows:
+        day = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
+        found[org_id][(day.year, day.month)] = day
+    return found
+
+
+def _timeliness(schedule: Schedule, first: dict[tuple[int, int], dt.date], period: Period, today: dt.date,
                 monthly: dict[str, dict[str, int]]) -> dict[str, int]:
-    """Months of the period whose deadline has passed: regular meeting on time, late or missing (also added
-    to ``monthly`` by month)."""
-    first: dict[tuple[int, int], dt.date] = {}
-    for row in rows:
-        if row.kind == REGULAR:
-            first.setdefault((row.date.year, row.date.month), row.date)
+    """Months whose deadline lies in the period and has passed: the regular meeting on time, late or missing
+    (also added to ``monthly`` by month)."""
     found = {"months": 0, "on_time": 0, "late": 0, "missing": 0}
     for year, month in period.months():
         deadline = schedule.deadline(year, month)
@@ -301,11 +317,16 @@ def _counts_by_type(session: Session, principal: policy.Principal, model: Any, o
         model.organization_id.in_(org_ids), model.date >= period.start, model.date <= period.end,
         model.confidentiality <= principal.clearance).group_by(model.doc_type))
     if model is Record:
-        stmt = stmt.where(Record.superseded.is_(False))
+        stmt = stmt.where(Record.superseded.is_(False), Record.disposed_at.is_(None))
     return dict(sorted(session.execute(stmt).all()))
 
 
-def _admissions(session: Session, org: Organization, org_ids: list[int], period: Period) -> list[dict[str, Any]]:
+def _admissions(session: Session, org: Organization, orgs: list[Organization],
+                period: Period) -> list[dict[str, Any]]:
+    """Members admitted each year against the target: the organisation's own, else the sum of the targets
+    of the highest organisations under it that have one (a target already covers its own subtree)."""
+    org_ids = [o.id for o in orgs]
+    paths = {o.id: o.path for o in orgs}
     admitted = dict(session.execute(
         select(func.extract("year", Member.admitted_on), func.count())
         .where(Member.organization_id.in_(org_ids), Member.admitted_on >= period.start,
@@ -316,8 +337,10 @@ def _admissions(session: Session, org: Organization, org_ids: list[int], period:
                                       AdmissionTarget.year.in_(list(period.years()))))}
     found = []
     for year in period.years():
-        own = targets.get((org.id, year))
-        target = own if own is not None else (sum(v for (o, y), v in targets.items() if y == year) or None)
+        targeted = {o: v for (o, y), v in targets.items() if y == year}
+        topmost = [v for o, v in targeted.items()
+                   if not any(other != o and paths[o].startswith(paths[other]) for other in targeted)]
+        target = targeted.get(org.id, sum(topmost) if topmost else None)
         count = int(admitted.get(year, 0) or admitted.get(float(year), 0))
         found.append({"year": year, "admitted": count, "target": target,
                       "percent": rate(count, target) if target else None,
@@ -342,6 +365,7 @@ def statistics(session: Session, org: Organization, period: Period, principal: p
     org_ids, cell_ids = [o.id for o in orgs], [c.id for c in cells]
     schedules = schedules_for(session, cells, rule)
     rows = _meeting_rows(session, principal, cell_ids, period)
+    firsts = _first_regular(session, principal, cell_ids, period)
     by_cell: dict[int, list[Any]] = defaultdict(list)
     for row in rows:
         by_cell[row.organization_id].append(row)
@@ -356,12 +380,13 @@ def statistics(session: Session, org: Organization, period: Period, principal: p
             _add(total, row)
             _add(monthly[(row.date.year, row.date.month)], row)
             _add(cell_monthly[(row.date.year, row.date.month)], row)
-        timing = _timeliness(schedules[cell.id], by_cell[cell.id], period, today, monthly_timing)
+        timing = _timeliness(schedules[cell.id], firsts[cell.id], period, today, monthly_timing)
         for key in timely:
             timely[key] += timing[key]
         thematic = sum(r.kind == THEMATIC for r in by_cell[cell.id])
         per_org.append({
             "id": cell.id, "name": cell.name, "schedule": schedules[cell.id].describe(),
+            "schedule_rule": schedules[cell.id].as_dict(),
             "meetings": len(by_cell[cell.id]), "thematic": thematic, **{f"months_{k}": v for k, v in timing.items()},
             "on_time_percent": rate(timing["on_time"], timing["months"]), "attendance": _with_rate(counts),
             "monthly_attendance": {f"{y}-{m:02d}": rate(c["present"], c["expected"])
@@ -390,7 +415,7 @@ def statistics(session: Session, org: Organization, period: Period, principal: p
                    "percent": rate(int(studies[1]), int(studies[0]))} if studies[2] else None),
         "documents_by_type": _counts_by_type(session, principal, Document, org_ids, period),
         "records_by_type": _counts_by_type(session, principal, Record, org_ids, period),
-        "admissions": _admissions(session, org, org_ids, period),
+        "admissions": _admissions(session, org, orgs, period),
         "members_by_state": _members_by_state(members),
         "unexcused_alerts": unexcused_alerts(session, principal, member_ids_here, period.years(),
                                              rule.unexcused_alert_months),
@@ -425,14 +450,12 @@ def member_attendance(session: Session, member: Member, period: Period, principa
                       "organization": org_name, "attendance": attendance, "reason": reason,
                       "expected": was_expected})
     in_scope = Meeting.organization_id.in_(select(Organization.id).where(policy.in_scope(principal)))
-    alerts = unexcused_alerts(session, principal, and_(MeetingAttendance.member_id == member.id, in_scope),
-                              period.years(), rule.unexcused_alert_months)
-    unexcused_months: dict[int, set[int]] = defaultdict(set)
-    for item in items:
-        if item["expected"] and item["attendance"] == "absent_unexcused":
-            unexcused_months[item["date"].year].add(item["date"].month)
+    by_year = unexcused_alerts(session, principal, and_(MeetingAttendance.member_id == member.id, in_scope),
+                               period.years(), 1)  # every year with an unexcused absence, whole years
+    unexcused_months = {str(a["year"]): a["months"] for a in by_year}
     return {"member": {"id": member.id, "full_name": member.full_name, "organization_id": member.organization_id,
                        "status": member.status.value},
             "from": period.start, "to": period.end, "meetings": items, **_with_rate(counts),
-            "unexcused_months": {str(y): sorted(m) for y, m in sorted(unexcused_months.items())},
-            "alert": bool(alerts), "alert_threshold_months": rule.unexcused_alert_months}
+            "unexcused_months": unexcused_months,
+            "alert": any(len(m) >= rule.unexcused_alert_months for m in unexcused_months.values()),
+            "alert_threshold_months": rule.unexcused_alert_months}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -28,12 +29,14 @@ from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemp
 from svglib.fonts import register_font
 from svglib.svglib import svg2rlg
 
+from docservice.archive.pdf import open_pdf
 from docservice.errors import ServiceUnavailable
 from docservice.rules import RuleProfile
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/liberation2"), Path("/usr/share/fonts/truetype/liberation"))
 FACES = {"": "Regular", "-Bold": "Bold", "-Italic": "Italic", "-BoldItalic": "BoldItalic"}
 SERIF = "DocserviceSerif"
+log = logging.getLogger(__name__)
 
 
 @cache
@@ -205,19 +208,45 @@ def _front_matter(profile: RuleProfile, head: Letterhead, book_title: str, perio
     return out.getvalue()
 
 
-def _number_overlay(width: float, height: float, number: int, distance: float) -> Any:
+def _number_page(page: Any, number: int, distance: float) -> None:
+    """Stamp the page number centred at the top of the page as it is seen (rotation and a media box that
+    does not start at 0,0 included)."""
+    page.transfer_rotation_to_content()
+    box = page.mediabox
     out = io.BytesIO()
-    pdf = canvas.Canvas(out, pagesize=(width, height))
+    pdf = canvas.Canvas(out, pagesize=(float(box.right), float(box.top)))
     pdf.setFont(SERIF, 12)
-    pdf.drawCentredString(width / 2, height - distance, str(number))
+    pdf.drawCentredString(float(box.left) + float(box.width) / 2, float(box.top) - distance, str(number))
     pdf.save()
-    return PdfReader(io.BytesIO(out.getvalue())).pages[0]
+    page.merge_page(PdfReader(io.BytesIO(out.getvalue())).pages[0])
+
+
+def _unreadable(entry: BookEntry) -> PdfReader:
+    """A page standing in for a document whose file cannot be read, so the book is still made."""
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=A4)
+    pdf.setFont(SERIF, 14)
+    pdf.drawCentredString(A4[0] / 2, A4[1] / 2 + 20, f"{entry.number} — {entry.date.strftime('%d/%m/%Y')}")
+    pdf.drawCentredString(A4[0] / 2, A4[1] / 2 - 10, "Không đọc được tệp của văn bản này; xem hồ sơ lưu trữ.")
+    pdf.save()
+    return PdfReader(io.BytesIO(out.getvalue()))
+
+
+def _open(entry: BookEntry) -> PdfReader:
+    try:
+        reader = open_pdf(entry.pdf)
+        if len(reader.pages):
+            return reader
+    except Exception:
+        log.warning("book: unreadable file for %s", entry.number)
+    return _unreadable(entry)
 
 
 def book_pdf(profile: RuleProfile, head: Letterhead, book_title: str, period: str, entries: list[BookEntry]) -> bytes:
     """Cover, index with each document's first page, then every document in order, pages numbered."""
     fonts()
-    counts = [len(PdfReader(io.BytesIO(e.pdf)).pages) for e in entries]
+    readers = [_open(e) for e in entries]
+    counts = [len(r.pages) for r in readers]
     placeholder = _front_matter(profile, head, book_title, period, entries, [9999] * len(entries))
     front_pages = len(PdfReader(io.BytesIO(placeholder)).pages)
     starts, page = [], front_pages + 1
@@ -226,15 +255,14 @@ def book_pdf(profile: RuleProfile, head: Letterhead, book_title: str, period: st
         page += count
     front = _front_matter(profile, head, book_title, period, entries, starts)
     writer = PdfWriter()
-    for source in [front, *(e.pdf for e in entries)]:
-        for p in PdfReader(io.BytesIO(source)).pages:
+    for reader in [PdfReader(io.BytesIO(front)), *readers]:
+        for p in reader.pages:
             writer.add_page(p)
     distance = float(profile.page_numbers.get("distance_mm", 10)) * mm / 2
     first = int(profile.page_numbers.get("from_page", 2))
     for number, p in enumerate(writer.pages, start=1):
         if number >= first:
-            box = p.mediabox
-            p.merge_page(_number_overlay(float(box.width), float(box.height), number, distance))
+            _number_page(p, number, distance)
     writer.add_metadata({"/Title": f"{book_title} {period}", "/Creator": "docservice"})
     out = io.BytesIO()
     writer.write(out)

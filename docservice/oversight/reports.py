@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from docservice.db.models import Document, Organization, Record, Term
-from docservice.errors import NotFound, ValidationFailed
+from docservice.errors import DocserviceError, NotFound, ValidationFailed
 from docservice.oversight import charts
 from docservice.oversight.figures import MINUTES_TYPE, RESOLUTION_TYPE, Period, rate_text, statistics
 from docservice.oversight.printing import BookEntry, Letterhead, ReportSection, book_pdf, report_pdf
@@ -123,16 +123,23 @@ def book_entries(session: Session, org: Organization, doc_type: str, period: Per
     if len(documents) + len(records) > MAX_BOOK_ENTRIES:
         raise ValidationFailed(f"Sổ có hơn {MAX_BOOK_ENTRIES} văn bản; chọn khoảng thời gian ngắn hơn.")
     signed = {r.document_id: r for r in records if r.document_id is not None}
+
+    def read(digest: str) -> bytes:
+        try:
+            return read_blob(digest)
+        except (DocserviceError, OSError):  # a missing file: the book shows a stand-in page for it
+            return b""
+
     entries = []
     for d in documents:
         copy = signed.get(d.id)
         entries.append((d.date, d.sequence, BookEntry(d.number, d.date, d.title,
                                                       "bản ký lưu trữ" if copy else "bản do hệ thống lập",
-                                                      read_blob(copy.sha256 if copy else d.pdf_sha256))))
+                                                      read(copy.sha256 if copy else d.pdf_sha256))))
     for r in records:
         if r.document_id is None:
             entries.append((r.date, 10**9, BookEntry(r.number or "", r.date, r.title, "hồ sơ lưu trữ",
-                                                     read_blob(r.sha256))))
+                                                     read(r.sha256))))
     return [e for _, _, e in sorted(entries, key=lambda x: (x[0], x[1], x[2].number))]
 
 

@@ -51,7 +51,8 @@ def _plan(code: str, months: list[dt.date], own_rule: Schedule, default_day: int
     for index, month in enumerate(months):
         if code == "cb-kp3" and index in (3, 8):
             continue  # two months without a meeting
-        due = own_rule.due(month.year, month.month) if code == "cb-th-an-phu" else month.replace(day=default_day)
+        rule = own_rule if code == "cb-th-an-phu" else Schedule(day=default_day)
+        due = rule.due(month.year, month.month)
         late = (code == "cb-kp1" and index == 5) or (code == "cb-kp3" and index == 10)
         days[due + dt.timedelta(days=5 if late else index % 2)] = "thuong_ky"
         if month.month % 3 == 2 and not (code == "cb-kp3" and index in (4, 5, 6)):
@@ -102,7 +103,7 @@ def load_demo_meetings(session: Session, orgs: dict[str, Organization], cells: l
     for code in cells:
         rng = random.Random(f"{code}-{months[0].isoformat()}")  # noqa: S311 - made-up attendance, not secrets
         plan = _plan(code, months, SCHOOL_RULE, rules.current().oversight.schedule_day)
-        regular = sorted(d for d, kind in plan.items() if kind == "thuong_ky")
+        regular = sorted(d for d, kind in plan.items() if kind == "thuong_ky" and d < today)
         busiest = max({d.year for d in regular}, key=lambda y: sum(d.year == y for d in regular))
         missed = set(sorted(d for d in regular if d.year == busiest)[-3:]) if code == "cb-kp3" else set()
         for day, kind in sorted(plan.items()):

@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from docservice.api.oversight import _pdf, table_file
 from docservice.db.models import Organization
-from docservice.errors import ValidationFailed
+from docservice.errors import NotFound, ValidationFailed
 from docservice.oversight import charts, exports, figures, reports
 from docservice.oversight import service as committee
 from docservice.security import policy
@@ -36,17 +36,26 @@ def _date(name: str, default: dt.date, errors: dict[str, str]) -> dt.date:
     if not raw:
         return default
     try:
-        return dt.date.fromisoformat(raw)
+        day = dt.date.fromisoformat(raw)
     except ValueError:
+        day = dt.date.min
+    if not 1930 <= day.year <= 2100:
         errors[name] = _("Ngày không hợp lệ.")
         return default
+    return day
 
 
 def _org_id(default: int) -> int:
+    return _bounded_id("organization_id") or default
+
+
+def _bounded_id(name: str) -> int | None:
+    """An id from the query string, or ``None``; a number no row can have is not passed to the database."""
     try:
-        return int(request.args.get("organization_id") or default)
+        value = int(request.args.get(name) or 0)
     except ValueError:
-        return default
+        return None
+    return value if 1 <= value <= 2**31 - 1 else None
 
 
 def _period(errors: dict[str, str]) -> figures.Period:
@@ -88,7 +97,7 @@ def overview_page():
         orgs = organizations_in_scope(session)
     query = {"organization_id": org.id, "from": period.start.isoformat(), "to": period.end.isoformat()}
     return render_template("overview.html", org=org, stats=stats, charts=drawn, errors=errors, period=period,
-                           organizations=orgs, doc_types=names, query=query,
+                           organizations=orgs, doc_types=names, query=query, weekdays=WEEKDAYS,
                            report_month=min(period.end, dt.date.today()).strftime("%Y-%m")), 422 if errors else 200
 
 
@@ -198,6 +207,8 @@ def report_file():
         dt.date(year, month, 1)
     except ValueError as exc:
         raise ValidationFailed(_("Chọn tháng báo cáo."), errors={"month": _("Không hợp lệ.")}) from exc
+    if not 1930 <= year <= 2100:
+        raise ValidationFailed(_("Chọn tháng báo cáo."), errors={"month": _("Không hợp lệ.")})
     org_id = _org_id(g.principal.scope_org_id)
     body = reports.report_download(_svc().catalogue, _svc().rules, org_id, year, month, g.principal, dt.date.today())
     return _pdf(body, f"bao-cao-{org_id}-{year}-{month:02d}.pdf")
@@ -208,7 +219,7 @@ def report_file():
 def book_file(kind: str):
     _require_read()
     svc, org_id = _svc(), _org_id(g.principal.scope_org_id)
-    term_id = request.args.get("term_id", type=int)
+    term_id = _bounded_id("term_id")
     body = reports.book_download(svc.catalogue, svc.blobs, svc.rules, org_id, kind, g.principal,
                                  year=None if term_id else _year(), term_id=term_id, remote_addr=request.remote_addr,
                                  today=dt.date.today())
@@ -219,6 +230,8 @@ def book_file(kind: str):
 @login_required
 def member_page(member_id: int):
     policy.require(g.principal, "member.read")
+    if member_id > 2**31 - 1:
+        raise NotFound()
     errors: dict[str, str] = {}
     period = _period(errors)
     with _svc().catalogue.reader() as session:

@@ -183,3 +183,52 @@ def test_period_and_input_errors_are_problems(client, world, year):
     assert client.get(f"/api/v1/organizations/{world.tay_id}/report.pdf?month=2025-13",
                       headers=admin).status_code == 422
     assert client.get("/api/v1/organizations/999999/statistics", headers=admin).status_code == 404
+
+
+def test_months_cut_by_the_period_are_judged_by_their_whole_month(client, world, year):
+    admin = year["admin"]
+
+    def tay(start, end):
+        stats = _ok(client.get(f"/api/v1/organizations/{world.tay_id}/statistics?from={start}&to={end}",
+                               headers=admin))
+        return stats["meetings"]["on_time"], stats["meetings"]["late"], stats["meetings"]["missing"]
+
+    assert tay(f"{YEAR}-05-05", f"{YEAR}-05-31") == (1, 0, 0)  # met on the 3rd, before the period began
+    assert tay(f"{YEAR}-02-01", f"{YEAR}-02-10") == (0, 1, 0)  # met late on the 12th, after the period ended
+    assert tay(f"{YEAR}-04-10", f"{YEAR}-04-30") == (0, 0, 0)  # April's deadline (9th) is outside the period
+
+
+def test_member_alert_and_months_cover_whole_years(client, world, year):
+    att = _ok(client.get(f"/api/v1/members/{year['people']['flagged']}/attendance?from={YEAR}-07-01"
+                         f"&to={YEAR}-12-31", headers=year["admin"]))
+    assert att["alert"] is True and att["unexcused_months"] == {str(YEAR): [1, 4, 9]}
+    assert att["absent_unexcused"] == 1  # the counts stay those of the period
+
+
+def test_nested_targets_are_not_counted_twice(client, auth, world, year):
+    admin = year["admin"]
+    ward = client.post("/api/v1/organizations", headers=admin, json={
+        "parent_id": world.root_id, "code": "db-bo-phan", "kind": "dang_bo_bo_phan", "name": "Đảng bộ bộ phận Xóm Mới"})
+    assert ward.status_code == 201, ward.json
+    cell = client.post("/api/v1/organizations", headers=admin, json={
+        "parent_id": ward.json["id"], "code": "cb-xom-moi-1", "kind": "chi_bo", "name": "Chi bộ Xóm Mới 1"})
+    assert cell.status_code == 201, cell.json
+    for org_id, target in ((ward.json["id"], 5), (cell.json["id"], 2), (world.tay_id, 3)):
+        assert client.put(f"/api/v1/organizations/{org_id}/admission-targets/{YEAR}", headers=admin,
+                          json={"target": target}).status_code == 200
+    stats = _ok(client.get(f"/api/v1/organizations/{world.root_id}/statistics", query_string=PERIOD, headers=admin))
+    assert stats["admissions"][0]["target"] == 8  # the đảng bộ bộ phận's 5 covers its chi bộ's 2
+    assert client.put(f"/api/v1/organizations/{world.root_id}/admission-targets/{YEAR}", headers=admin,
+                      json={"target": 10}).status_code == 200
+    stats = _ok(client.get(f"/api/v1/organizations/{world.root_id}/statistics", query_string=PERIOD, headers=admin))
+    assert stats["admissions"][0]["target"] == 10
+
+
+def test_dates_outside_the_supported_years_are_refused(client, world, year):
+    admin = year["admin"]
+    for query in ("from=9999-01-01&to=9999-12-31", "from=0001-01-01&to=0001-02-01"):
+        response = client.get(f"/api/v1/organizations/{world.tay_id}/statistics?{query}", headers=admin)
+        assert response.status_code == 422, query
+    for month in ("0000-01", "9999-12"):
+        assert client.get(f"/api/v1/organizations/{world.tay_id}/report.pdf?month={month}",
+                          headers=admin).status_code == 422

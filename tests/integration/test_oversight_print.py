@@ -35,9 +35,17 @@ def test_register_papers_books_and_report(client, auth, world, svc, year):  # no
                               "metadata": json.dumps({"document_id": minutes.json["id"]})})
     assert filed.status_code == 201, filed.json
 
+    secret_copy = client.post("/api/v1/records", headers=archivist, content_type="multipart/form-data",
+                              data={"file": (io.BytesIO(client.get(later.json["pdf_url"], headers=admin).data + b"\n"),
+                                             "bb2.pdf"),
+                                    "metadata": json.dumps({"document_id": later.json["id"], "confidentiality": "mat"})})
+    assert secret_copy.status_code == 201, secret_copy.json
     reg = client.get(f"/api/v1/organizations/{world.tay_id}/register?year={YEAR}", headers=admin).json
     papers = {m["month"]: (m["minutes"], m["resolution"]) for m in reg["months"]}
-    assert papers[1] == ("signed", "generated") and papers[2] == ("generated", "missing")
+    assert papers[1] == ("signed", "generated") and papers[2] == ("signed", "missing")
+    reader = client.get(f"/api/v1/organizations/{world.tay_id}/register?year={YEAR}", headers=auth("uyvien")).json
+    papers = {m["month"]: (m["minutes"], m["resolution"]) for m in reader["months"]}
+    assert papers[2] == ("generated", "missing")  # the "mật" signed copy is not there for this reader
     assert papers[3] == (None, None) and papers[4] == ("missing", "missing")
     assert reg["summary"]["minutes_missing"] == 8 and reg["summary"]["resolutions_missing"] == 9
 

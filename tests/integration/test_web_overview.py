@@ -121,3 +121,13 @@ def test_the_demo_year_flags_what_the_committee_should_see(svc):
         assert [a["full_name"] for a in stats["unexcused_alerts"]] == ["Tạ Quang Huy"]
         assert stats["cells"] == 3 and stats["admissions"][0]["target"] == 3
         assert session.scalar(select(Organization.id).where(Organization.code == "cb-kp1")) is not None
+
+
+def test_out_of_range_input_on_the_pages(app, world, year):  # noqa: F811
+    committee = app.test_client()
+    _sign_in(committee, "admin")
+    assert committee.get("/overview?organization_id=99999999999999999999").status_code == 200  # back to own
+    assert committee.get("/overview?from=9999-01-01&to=9999-12-31").status_code == 422
+    assert committee.get("/overview/members/99999999999999999999", headers={"Accept": "text/html"}).status_code == 404
+    assert committee.get("/overview/report.pdf?month=9999-12", headers={"Accept": "text/html"}).status_code == 422
+    assert committee.get("/overview/books/minutes.pdf?term_id=99999999999999999999").status_code == 200
