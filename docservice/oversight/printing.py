@@ -70,6 +70,7 @@ def _escape(text: Any) -> str:
 @dataclass(frozen=True)
 class Letterhead:
     superior: str  # "ĐẢNG BỘ TỈNH HÀ SƠN" (upper case on paper)
+    superior_committee: str  # "Đảng ủy xã Tân Lập": where reports are sent
     issuer: str  # "ĐẢNG ỦY XÃ TÂN LẬP"
     place_date: str  # "Tân Lập, ngày 05 tháng 01 năm 2026"
     authority: str  # "T/M ĐẢNG ỦY"
@@ -203,20 +204,21 @@ def _front_matter(profile: RuleProfile, head: Letterhead, book_title: str, perio
     rows = [[i + 1, e.number, e.date.strftime("%d/%m/%Y"), e.title, e.source, start]
             for i, (e, start) in enumerate(zip(entries, starts, strict=True))]
     story.append(_grid(["TT", "Số", "Ngày", "Trích yếu", "Bản", "Trang"], rows,
-                       [w * doc.width for w in (0.06, 0.16, 0.13, 0.43, 0.14, 0.08)]))
+                       [w * doc.width for w in (0.06, 0.15, 0.14, 0.40, 0.15, 0.10)]))
     doc.build(story)
     return out.getvalue()
 
 
-def _number_page(page: Any, number: int, distance: float) -> None:
-    """Stamp the page number centred at the top of the page as it is seen (rotation and a media box that
-    does not start at 0,0 included)."""
+def _number_page(page: Any, number: int, total: int) -> None:
+    """Stamp the book's page number ``n/total`` in the bottom right corner of the page as it is seen
+    (rotation and a media box that does not start at 0,0 included), clear of the documents' own numbers
+    at the top."""
     page.transfer_rotation_to_content()
     box = page.mediabox
     out = io.BytesIO()
     pdf = canvas.Canvas(out, pagesize=(float(box.right), float(box.top)))
-    pdf.setFont(SERIF, 12)
-    pdf.drawCentredString(float(box.left) + float(box.width) / 2, float(box.top) - distance, str(number))
+    pdf.setFont(SERIF, 11)
+    pdf.drawRightString(float(box.right) - 12 * mm, float(box.bottom) + 8 * mm, f"{number}/{total}")
     pdf.save()
     page.merge_page(PdfReader(io.BytesIO(out.getvalue())).pages[0])
 
@@ -258,11 +260,10 @@ def book_pdf(profile: RuleProfile, head: Letterhead, book_title: str, period: st
     for reader in [PdfReader(io.BytesIO(front)), *readers]:
         for p in reader.pages:
             writer.add_page(p)
-    distance = float(profile.page_numbers.get("distance_mm", 10)) * mm / 2
-    first = int(profile.page_numbers.get("from_page", 2))
+    total = len(writer.pages)
     for number, p in enumerate(writer.pages, start=1):
-        if number >= first:
-            _number_page(p, number, distance)
+        if number >= 2:
+            _number_page(p, number, total)
     writer.add_metadata({"/Title": f"{book_title} {period}", "/Creator": "docservice"})
     out = io.BytesIO()
     writer.write(out)

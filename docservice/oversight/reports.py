@@ -23,9 +23,12 @@ BOOKS = {"minutes": (MINUTES_TYPE, "Sổ biên bản sinh hoạt chi bộ"), "re
 
 
 def letterhead(session: Session, org: Organization, profile: RuleProfile, day: dt.date) -> Letterhead:
+    """The header as the party's documents print it: the superior party organisation (đảng bộ) above the
+    issuer; reports go to the superior committee (đảng ủy)."""
     parent = session.get(Organization, org.parent_id) if org.parent_id else None
-    superior = (parent.header_name or parent.name) if parent else (org.superior_name or "")
-    return Letterhead(superior=superior, issuer=org.header_name or org.name,
+    superior = org.superior_name or (parent.name if parent else "")
+    committee = (parent.header_name or parent.name) if parent else (org.superior_name or "Cấp ủy cấp trên")
+    return Letterhead(superior=superior, superior_committee=committee, issuer=org.header_name or org.name,
                       place_date=profile.place_date_line(org.place or "", day),
                       authority=profile.authority_line(org.kind.value))
 
@@ -93,7 +96,7 @@ def monthly_report(session: Session, org: Organization, year: int, month: int, p
     sections = monthly_sections(stats_month, stats_year, doc_names, label)
     head = letterhead(session, org, profile, min(today, last + dt.timedelta(days=5)))
     return report_pdf(profile, head, "BÁO CÁO", f"Tình hình sinh hoạt chi bộ và công tác đảng {label}",
-                      sections, [head.superior + " (b/c)" if head.superior else "Cấp ủy cấp trên (b/c)",
+                      sections, [f"{head.superior_committee} (b/c)",
                                  "Các chi bộ trực thuộc", profile.archive_text(org.kind.value)])
 
 
