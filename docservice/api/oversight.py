@@ -311,7 +311,8 @@ def table_file(tables: list[exports.Table], name: str, kind: str) -> Response:
     return Response(body, mimetype=mime, headers={"Content-Disposition": f"attachment; filename={name}.{kind}"})
 
 
-def _pdf(body: bytes, name: str) -> Response:
+def pdf_response(body: bytes, name: str) -> Response:
+    """A PDF shown in the browser (its viewer), with a file name for saving."""
     return send_file(io.BytesIO(body), mimetype="application/pdf", download_name=name, as_attachment=False)
 
 
@@ -391,7 +392,7 @@ def get_monthly_report(path: IdPath, query: MonthQuery):
     principal, svc = _read()
     year, month = (int(x) for x in query.month.split("-"))
     body = reports.report_download(svc.catalogue, svc.rules, path.id, year, month, principal, dt.date.today())
-    return _pdf(body, f"bao-cao-{path.id}-{query.month}.pdf")
+    return pdf_response(body, f"bao-cao-{path.id}-{query.month}.pdf")
 
 
 @blueprint.get("/organizations/<int:id>/books/<kind>.pdf",
@@ -404,7 +405,7 @@ def get_book(path: BookPath, query: BookQuery):
     body = reports.book_download(svc.catalogue, svc.blobs, svc.rules, path.id, path.kind, principal,
                                  year=query.year, term_id=query.term_id, remote_addr=request.remote_addr,
                                  today=dt.date.today())
-    return _pdf(body, f"so-{path.kind}-{path.id}.pdf")
+    return pdf_response(body, f"so-{path.kind}-{path.id}.pdf")
 
 
 @blueprint.put("/organizations/<int:id>/schedule", responses={200: ScheduleOut, **problems(403, 404, 422)})

@@ -6,18 +6,24 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from docservice.db.models import AdmissionTarget, Clearance, MeetingSchedule, Organization, StudySession
+from docservice.db.models import AdmissionTarget, Clearance, MeetingSchedule, Organization, Role, StudySession
 from docservice.errors import Forbidden
 from docservice.security import policy
 from docservice.security.audit import append_event
 
 
+def may_set_rules(principal: policy.Principal, org: Organization) -> bool:
+    """An admin in scope, or the secretary of a committee above the organisation (a chi bộ does not set its
+    own meeting day or targets); ``org`` is already in the caller's scope."""
+    return policy.may(principal, "oversight.manage") and (
+        principal.role is Role.admin or org.id != principal.scope_org_id)
+
+
 def _committee_over(session: Session, org_id: int, principal: policy.Principal) -> Organization:
-    """The organisation, if the caller may set its rules: an admin in scope, or the secretary of a committee
-    above it (a chi bộ does not set its own meeting day or targets)."""
+    """The organisation, if the caller may set its rules."""
     policy.require(principal, "oversight.manage")
     org = policy.get_organization(session, org_id, principal)
-    if principal.role.value != "admin" and org.id == principal.scope_org_id:
+    if not may_set_rules(principal, org):
         raise Forbidden("Lịch sinh hoạt và chỉ tiêu của tổ chức do cấp ủy cấp trên đặt.")
     return org
 

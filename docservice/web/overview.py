@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from docservice.api.oversight import _pdf, table_file
+from docservice.api.oversight import pdf_response, table_file
 from docservice.db.models import Organization
 from docservice.errors import NotFound, ValidationFailed
 from docservice.oversight import charts, exports, figures, reports
@@ -133,8 +133,7 @@ def _register(org_id: int, year: int) -> tuple[Organization, dict[str, Any], lis
 def register_page():
     _require_read()
     org, reg, terms = _register(_org_id(g.principal.scope_org_id), _year())
-    manage = policy.may(g.principal, "oversight.manage") and (
-        g.principal.role.value == "admin" or org.id != g.principal.scope_org_id)
+    manage = committee.may_set_rules(g.principal, org)
     with _svc().catalogue.reader() as session:
         orgs = organizations_in_scope(session)
     return render_template("overview_register.html", org=org, reg=reg, terms=terms, organizations=orgs,
@@ -211,7 +210,7 @@ def report_file():
         raise ValidationFailed(_("Chọn tháng báo cáo."), errors={"month": _("Không hợp lệ.")})
     org_id = _org_id(g.principal.scope_org_id)
     body = reports.report_download(_svc().catalogue, _svc().rules, org_id, year, month, g.principal, dt.date.today())
-    return _pdf(body, f"bao-cao-{org_id}-{year}-{month:02d}.pdf")
+    return pdf_response(body, f"bao-cao-{org_id}-{year}-{month:02d}.pdf")
 
 
 @bp.get("/overview/books/<any(minutes, resolutions):kind>.pdf")
@@ -223,7 +222,7 @@ def book_file(kind: str):
     body = reports.book_download(svc.catalogue, svc.blobs, svc.rules, org_id, kind, g.principal,
                                  year=None if term_id else _year(), term_id=term_id, remote_addr=request.remote_addr,
                                  today=dt.date.today())
-    return _pdf(body, f"so-{kind}-{org_id}.pdf")
+    return pdf_response(body, f"so-{kind}-{org_id}.pdf")
 
 
 @bp.get("/overview/members/<int:member_id>")
