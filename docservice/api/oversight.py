@@ -145,6 +145,18 @@ class RegisterQuarter(BaseModel):
     status: Literal["held", "missing", "open"]
 
 
+class MemberRate(BaseModel):
+    member_id: int
+    full_name: str
+    expected: int
+    present: int
+    absent_excused: int
+    absent_unexcused: int
+    percent: float | None
+    unexcused_months: list[int]
+    alert: bool
+
+
 class RegisterOut(BaseModel):
     organization: OrgRef
     year: int
@@ -152,6 +164,7 @@ class RegisterOut(BaseModel):
     months: list[RegisterMonth]
     quarters: list[RegisterQuarter]
     summary: dict[str, Any]
+    members: list[MemberRate] = Field(description="Từng đảng viên dự các buổi sinh hoạt của tổ chức trong năm")
 
 
 class AttendanceCounts(BaseModel):

@@ -33,9 +33,14 @@ def register_table(reg: dict[str, Any]) -> list[Table]:
              "; ".join(_day(o["date"]) for o in m["other_meetings"])] for m in reg["months"]]
     quarters = [[q["quarter"], len(q["meetings"]), "; ".join(_day(m["date"]) for m in q["meetings"]),
                  {"held": "Đạt", "missing": "Thiếu", "open": "Chưa hết quý"}[q["status"]]] for q in reg["quarters"]]
+    members = [[m["full_name"], m["expected"], m["present"], m["absent_excused"], m["absent_unexcused"],
+                m["percent"], ", ".join(map(str, m["unexcused_months"])), "có" if m["alert"] else ""]
+               for m in reg["members"]]
     return [("Sổ theo dõi", ["Tháng", "Ngày sinh hoạt theo lịch", "Hạn chậm nhất", "Ngày sinh hoạt", "Tình trạng",
                              "Biên bản", "Nghị quyết", "Buổi khác trong tháng"], rows),
-            ("Chuyên đề", ["Quý", "Số buổi chuyên đề", "Ngày", "Tình trạng"], quarters)]
+            ("Chuyên đề", ["Quý", "Số buổi chuyên đề", "Ngày", "Tình trạng"], quarters),
+            ("Đảng viên", ["Đảng viên", "Phải dự", "Có mặt", "Vắng có lý do", "Vắng không lý do", "Tỷ lệ dự (%)",
+                           "Tháng vắng không lý do", "Cảnh báo"], members)]
 
 
 def statistics_table(stats: dict[str, Any]) -> list[Table]:

@@ -180,7 +180,34 @@ def register(session: Session, org: Organization, year: int, principal: policy.P
     summary["minutes_missing"] = sum(m["minutes"] == "missing" for m in months)
     summary["resolutions_missing"] = sum(m["resolution"] == "missing" for m in months)
     return {"organization": {"id": org.id, "name": org.name, "kind": org.kind.value}, "year": year,
-            "schedule": schedule.as_dict(), "months": months, "quarters": quarters, "summary": summary}
+            "schedule": schedule.as_dict(), "months": months, "quarters": quarters, "summary": summary,
+            "members": member_rates(session, org, Period.of_year(year), principal, rule)}
+
+
+def member_rates(session: Session, org: Organization, period: Period, principal: policy.Principal,
+                 rule: OversightRule) -> list[dict[str, Any]]:
+    """Every member seen at the organisation's meetings in the period: meetings expected at, present,
+    absent with and without reason, the rate, the months without reason and whether that makes the alert."""
+    expected = expected_condition()
+    stmt = (select(MeetingAttendance.member_id, func.max(MeetingAttendance.full_name),
+                   func.sum(case((expected, 1), else_=0)),
+                   func.sum(case((and_(expected, MeetingAttendance.attendance == "present"), 1), else_=0)),
+                   func.sum(case((and_(expected, MeetingAttendance.attendance == "absent_excused"), 1), else_=0)))
+            .join(Meeting, Meeting.id == MeetingAttendance.meeting_id)
+            .where(Meeting.organization_id == org.id, Meeting.date >= period.start, Meeting.date <= period.end,
+                   Meeting.confidentiality <= principal.clearance)
+            .group_by(MeetingAttendance.member_id))
+    months: dict[int, list[int]] = {}
+    for alert in unexcused_alerts(session, principal, Meeting.organization_id == org.id, period.years(), 1):
+        months.setdefault(alert["member_id"], []).extend(alert["months"])
+    found = []
+    for member_id, name, n, p, e in session.execute(stmt):
+        n, p, e = int(n or 0), int(p or 0), int(e or 0)
+        found.append({"member_id": member_id, "full_name": name, "expected": n, "present": p, "absent_excused": e,
+                      "absent_unexcused": n - p - e, "percent": rate(p, n),
+                      "unexcused_months": sorted(months.get(member_id, [])),
+                      "alert": len(months.get(member_id, [])) >= rule.unexcused_alert_months})
+    return sorted(found, key=lambda r: (r["percent"] is None, r["percent"] or 0, r["full_name"]))
 
 
 # --- figures over a subtree and a period -------------------------------------------------------------------

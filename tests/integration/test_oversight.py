@@ -58,6 +58,15 @@ def test_the_register_shows_late_missing_and_thematic_quarters(client, world, ye
     assert {m["minutes"] for m in reg["months"] if m["meeting"]} == {"missing"}
     september = reg["months"][8]
     assert [o["kind"] for o in september["other_meetings"]] == ["bat_thuong"]  # the admin sees the "mật" one
+    members = {m["member_id"]: m for m in reg["members"]}
+    people, cell = year["people"], year["cell"]
+    for key in ("flagged", "twice", "hidden"):
+        wanted = expected_member(cell, year["meetings"], people[key], cleared=True)
+        assert {k: members[people[key]][k] for k in wanted} == wanted, key
+    assert members[people["flagged"]]["alert"] and members[people["hidden"]]["alert"]
+    assert not members[people["twice"]]["alert"] and members[people["twice"]]["unexcused_months"] == [2, 10]
+    assert members[cell["exempted"][0]]["expected"] == 0 and members[cell["exempted"][0]]["percent"] is None
+    assert sum(m["expected"] for m in reg["members"]) == expected_attendance(cell, year["meetings"], True)["expected"]
 
 
 def test_figures_match_an_independent_count_within_clearance(client, auth, world, year):

@@ -60,6 +60,7 @@ def test_register_page_settings_and_downloads(app, svc, world, year):  # noqa: F
     page = committee.get(url).get_data(as_text=True)
     assert page.count("Không sinh hoạt</span>") == 2 and page.count("Chậm</span>") == 2
     assert "Thiếu sinh hoạt chuyên đề quý: 2." in page and "Nhiệm kỳ 2025–2027" in page
+    assert page.count("vắng không lý do 3 tháng</span>") == 2  # the flagged and the hidden member (admin)
     saved = committee.post(f"/overview/register/settings?organization_id={world.tay_id}",
                            data={"csrf_token": _token(page), "year": YEAR, "rule": "weekday", "weekday": "3",
                                  "nth": "1", "grace_days": "2", "action": "schedule"})
@@ -84,8 +85,8 @@ def test_register_page_settings_and_downloads(app, svc, world, year):  # noqa: F
     assert "cấp ủy cấp trên" in forced.get_data(as_text=True)
 
     xlsx = committee.get(f"/overview/register.xlsx?organization_id={world.tay_id}&year={YEAR}")
-    assert xlsx.status_code == 200 and load_workbook(io.BytesIO(xlsx.data)).sheetnames == ["Sổ theo dõi",
-                                                                                           "Chuyên đề"]
+    assert xlsx.status_code == 200 and load_workbook(io.BytesIO(xlsx.data)).sheetnames == [
+        "Sổ theo dõi", "Chuyên đề", "Đảng viên"]
     csv = committee.get(f"/overview/statistics.csv?organization_id={world.root_id}&{PERIOD}")
     assert csv.status_code == 200 and "Chi bộ Thôn Tây" in csv.data.decode("utf-8-sig")
     report = committee.get(f"/overview/report.pdf?organization_id={world.root_id}&month={YEAR}-06")
