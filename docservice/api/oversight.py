@@ -157,6 +157,15 @@ class MemberRate(BaseModel):
     alert: bool
 
 
+class StudyOut(BaseModel):
+    id: int
+    organization_id: int
+    date: dt.date
+    subject: str
+    expected: int
+    participated: int
+
+
 class RegisterOut(BaseModel):
     organization: OrgRef
     year: int
@@ -165,6 +174,7 @@ class RegisterOut(BaseModel):
     quarters: list[RegisterQuarter]
     summary: dict[str, Any]
     members: list[MemberRate] = Field(description="Từng đảng viên dự các buổi sinh hoạt của tổ chức trong năm")
+    study_sessions: list[StudyOut] = Field(description="Các buổi học tập, quán triệt nghị quyết trong năm")
 
 
 class AttendanceCounts(BaseModel):
@@ -269,15 +279,6 @@ class TargetOut(BaseModel):
     organization_id: int
     year: int
     target: int
-
-
-class StudyOut(BaseModel):
-    id: int
-    organization_id: int
-    date: dt.date
-    subject: str
-    expected: int
-    participated: int
 
 
 # --- helpers -----------------------------------------------------------------------------------------------

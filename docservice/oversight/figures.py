@@ -181,7 +181,15 @@ def register(session: Session, org: Organization, year: int, principal: policy.P
     summary["resolutions_missing"] = sum(m["resolution"] == "missing" for m in months)
     return {"organization": {"id": org.id, "name": org.name, "kind": org.kind.value}, "year": year,
             "schedule": schedule.as_dict(), "months": months, "quarters": quarters, "summary": summary,
-            "members": member_rates(session, org, Period.of_year(year), principal, rule)}
+            "members": member_rates(session, org, Period.of_year(year), principal, rule),
+            "study_sessions": [{"id": s.id, "organization_id": s.organization_id, "date": s.date, "subject": s.subject,
+                                "expected": s.expected,
+                                "participated": s.participated} for s in session.scalars(
+                select(StudySession).where(StudySession.organization_id == org.id,
+                                           StudySession.date >= dt.date(year, 1, 1),
+                                           StudySession.date <= dt.date(year, 12, 31),
+                                           StudySession.confidentiality <= principal.clearance)
+                .order_by(StudySession.date, StudySession.id))]}
 
 
 def member_rates(session: Session, org: Organization, period: Period, principal: policy.Principal,

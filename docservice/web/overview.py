@@ -134,10 +134,12 @@ def register_page():
     _require_read()
     org, reg, terms = _register(_org_id(g.principal.scope_org_id), _year())
     manage = committee.may_set_rules(g.principal, org)
+    record_study = policy.may(g.principal, "meeting.write")
     with _svc().catalogue.reader() as session:
         orgs = organizations_in_scope(session)
     return render_template("overview_register.html", org=org, reg=reg, terms=terms, organizations=orgs,
-                           manage=manage, form=EmptyForm(), weekdays=WEEKDAYS, kinds=KINDS)
+                           manage=manage, record_study=record_study, form=EmptyForm(), weekdays=WEEKDAYS,
+                           kinds=KINDS, today=dt.date.today())
 
 
 @bp.get("/overview/register.<any(csv, xlsx):kind>")
@@ -159,6 +161,16 @@ def _number(values: Any, name: str, low: int, high: int) -> int:
     return number
 
 
+def _day_field(values: Any, name: str) -> dt.date:
+    try:
+        day = dt.date.fromisoformat(values.get(name, ""))
+    except ValueError:
+        day = dt.date.min
+    if not 1930 <= day.year <= 2100:
+        raise ValidationFailed(_("Ngày không hợp lệ."), errors={name: _("Ngày không hợp lệ.")})
+    return day
+
+
 def _nth(values: Any) -> int:
     nth = _number(values, "nth", -1, 4)
     if nth == 0:
@@ -173,7 +185,16 @@ def register_settings():
     values = request.form
     if EmptyForm().validate_on_submit():
         with refusals_into(errors), _svc().catalogue.session() as session:
-            if values.get("action") == "target":
+            if values.get("action") == "study":
+                day = _day_field(values, "date")
+                subject = (values.get("subject") or "").strip()
+                if not 2 <= len(subject) <= 500:
+                    raise ValidationFailed(_("Ghi nội dung học tập."), errors={"subject": _("Ghi nội dung học tập.")})
+                expected = _number(values, "expected", 1, 100_000)
+                done = _number(values, "participated", 0, expected)
+                committee.add_study_session(session, org_id, g.principal, day=day, subject=subject,
+                                            expected=expected, participated=done, remote_addr=request.remote_addr)
+            elif values.get("action") == "target":
                 committee.set_admission_target(session, org_id, _number(values, "year", 1930, 2100),
                                                _number(values, "target", 0, 1_000_000), g.principal,
                                                remote_addr=request.remote_addr)

@@ -132,3 +132,24 @@ def test_out_of_range_input_on_the_pages(app, world, year):  # noqa: F811
     assert committee.get("/overview/members/99999999999999999999", headers={"Accept": "text/html"}).status_code == 404
     assert committee.get("/overview/report.pdf?month=9999-12", headers={"Accept": "text/html"}).status_code == 422
     assert committee.get("/overview/books/minutes.pdf?term_id=99999999999999999999").status_code == 200
+
+
+def test_a_secretary_records_a_study_session_on_the_register_page(app, svc, world, year):  # noqa: F811
+    secretary = app.test_client()
+    _sign_in(secretary, "thuky.tay")
+    url = f"/overview/register?organization_id={world.tay_id}&year={YEAR}"
+    page = secretary.get(url).get_data(as_text=True)
+    assert "Chưa ghi buổi học tập nào." in page and "Ghi một buổi học tập nghị quyết" in page
+    base = {"csrf_token": _token(page), "year": YEAR, "action": "study", "date": f"{YEAR}-04-20",
+            "subject": "Nghị quyết Đại hội Đảng bộ xã lần thứ XX", "expected": "27"}
+    too_many = secretary.post(f"/overview/register/settings?organization_id={world.tay_id}",
+                              data={**base, "participated": "30"}, follow_redirects=True).get_data(as_text=True)
+    assert "Nhập số từ 0 đến 27." in too_many and "Chưa ghi buổi học tập nào." in too_many  # nothing stored
+    saved = secretary.post(f"/overview/register/settings?organization_id={world.tay_id}",
+                           data={**base, "participated": "26"}, follow_redirects=True).get_data(as_text=True)
+    assert "20/04/2025 — Nghị quyết Đại hội Đảng bộ xã lần thứ XX: 26/27 đảng viên" in saved
+    stats = secretary.get(f"/overview?{PERIOD}").get_data(as_text=True)
+    assert "26/27 đảng viên" in stats
+    reader = app.test_client()
+    _sign_in(reader, "docgia.tay")
+    assert "Ghi một buổi học tập nghị quyết" not in reader.get(url).get_data(as_text=True)
