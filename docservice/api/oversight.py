@@ -360,11 +360,7 @@ def get_statistics(path: IdPath, query: PeriodQuery):
     """Số liệu của tổ chức và các tổ chức trực thuộc trong khoảng thời gian (trong phạm vi và độ mật được
     xem): sinh hoạt đúng lịch, tỷ lệ dự, học tập nghị quyết, văn bản theo loại, kết nạp so với chỉ tiêu,
     đảng viên theo trạng thái, cảnh báo vắng, hạn xét chính thức."""
-    return _statistics_response(_statistics(path, query))
-
-
-def _statistics_response(stats: dict[str, Any]) -> Any:
-    return StatisticsOut.model_validate(stats).model_dump(mode="json", by_alias=True), 200
+    return StatisticsOut.model_validate(_statistics(path, query)).model_dump(mode="json", by_alias=True), 200
 
 
 @blueprint.get("/organizations/<int:id>/statistics.csv", responses={**file_response("text/csv", "CSV"),
