@@ -335,8 +335,8 @@ def user_revoke_tokens(name: str) -> None:
     from docservice.registry.users import revoke_tokens
 
     with _services().catalogue.session() as session:
-        count = revoke_tokens(session, _user_or_fail(session, name), by=SYSTEM)
-    click.echo(f"Đã thu hồi {count} token của {name}.")
+        revoked = revoke_tokens(session, _user_or_fail(session, name), by=SYSTEM)
+    click.echo(f"Đã thu hồi {revoked.tokens} token và kết thúc {revoked.sessions} phiên đăng nhập web của {name}.")
 
 
 

@@ -95,7 +95,8 @@ class UserList(BaseModel):
 
 
 class RevokedTokens(BaseModel):
-    revoked: int
+    revoked: int = Field(description="token API bị thu hồi")
+    sessions_ended: int = Field(0, description="phiên đăng nhập web bị kết thúc")
 
 
 class RecordView(BaseModel):

@@ -109,10 +109,10 @@ def unlock_user(path: IdPath):
 
 @blueprint.post("/users/<int:id>/revoke-tokens", responses={200: RevokedTokens, **problems(403)})
 def revoke_tokens(path: IdPath):
-    """Thu hồi mọi token đang dùng của người dùng (ví dụ khi nghi bị lộ)."""
+    """Thu hồi mọi token đang dùng và kết thúc mọi phiên đăng nhập web của người dùng (ví dụ khi nghi bị lộ)."""
     principal = caller()
     policy.require(principal, "user.manage")
     with services().catalogue.session() as session:
         user = accounts.user_or_404(session, path.id, principal)
-        count = accounts.revoke_tokens(session, user, by=principal.username, remote_addr=request.remote_addr)
-    return dump(RevokedTokens(revoked=count))
+        revoked = accounts.revoke_tokens(session, user, by=principal.username, remote_addr=request.remote_addr)
+    return dump(RevokedTokens(revoked=revoked.tokens, sessions_ended=revoked.sessions))

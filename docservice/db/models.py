@@ -249,6 +249,35 @@ class ApiToken(Base):
     user: Mapped[User] = relationship()
 
 
+class WebSession(Base):
+    """A signed-in browser: the cookie holds a random id, the catalogue its SHA-256 and whether it still
+    holds — so signing out, a new password or an admin's revocation ends a copied cookie too."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_now)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_now)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    ended_because: Mapped[str | None] = mapped_column(String(16))  # logout | password | revoked | idle | inactive
+
+    user: Mapped[User] = relationship()
+
+
+class LoginFailure(Base):
+    """Wrong passwords in a row for a name that is no account: counted and locked exactly like an
+    account (``users.failed_logins``, ``locked_until``), so the answers never tell whether a name exists."""
+
+    __tablename__ = "login_failures"
+
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_now, index=True)
+
+
 class NumberSequence(Base):
     """Last number issued per issuing body × document type × term."""
 
@@ -586,3 +615,6 @@ class AuditEvent(Base):
     detail: Mapped[str | None] = mapped_column(String(255))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # HMAC-SHA256 of ``hash`` under the audit key, which lives outside the database: whoever can write
+    # the table but lacks the key cannot recompute it. Events from before keyed chains have none.
+    mac: Mapped[str | None] = mapped_column(String(64))

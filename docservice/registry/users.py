@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
+import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from docservice.db.models import ApiToken, AuditEvent, Clearance, Organization, Role, User
+from docservice.db.models import ApiToken, AuditEvent, Clearance, LoginFailure, Organization, Role, User
 from docservice.errors import (
     AccountLocked,
     Conflict,
@@ -28,6 +30,7 @@ from docservice.errors import (
 )
 from docservice.security.audit import append_event
 from docservice.security.passwords import check_password_rule, hash_password, verify_password
+from docservice.security.sessions import close_user_sessions
 
 # Checked against when the user does not exist, so a wrong name costs as long as a wrong password.
 _DUMMY_HASH = "scrypt:32768:8:1$dummysaltdummysa$" + "0" * 128
@@ -49,13 +52,48 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
+USERNAME_RULE = ("Tên đăng nhập gồm 3–64 ký tự: chữ thường không dấu (a–z), chữ số và các dấu . _ -, "
+                 "bắt đầu bằng chữ hoặc số.")
+# Characters and pairs that read alike in a login box or a list of users.
+_LOOKALIKES = (("rn", "m"), ("vv", "w"), ("cl", "d"), ("0", "o"), ("1", "l"), ("i", "l"), ("5", "s"))
+
+
+def normalize_username(raw: str) -> str:
+    """A user name as it is kept: compatibility forms folded (full-width letters…), trimmed, lower case."""
+    return unicodedata.normalize("NFKC", raw).strip().lower()
+
+
+def _skeleton(name: str) -> str:
+    """What ``name`` looks like: separators dropped and look-alike letters and digits made one."""
+    shape = re.sub(r"[._-]", "", name)
+    for seen, read in _LOOKALIKES:
+        shape = shape.replace(seen, read)
+    return shape
+
+
+def check_username(session: Session, raw: str) -> str:
+    """The normalised name, if it follows the rule and cannot be mistaken for an existing one."""
+    name = normalize_username(raw)
+    if not USERNAME_RE.match(name):
+        raise ValidationFailed(USERNAME_RULE, errors={"username": USERNAME_RULE})
+    if session.scalar(select(User.id).where(User.username == name)) is not None:
+        raise Conflict(f"Tên đăng nhập «{name}» đã có người dùng.", errors={"username": "Tên đăng nhập đã có."})
+    shape = _skeleton(name)
+    if any(_skeleton(other) == shape for other in session.scalars(select(User.username))):
+        message = f"Tên đăng nhập «{name}» dễ nhầm với một tên đăng nhập đã có; hãy chọn tên khác."
+        raise Conflict(message, errors={"username": message})
+    return name
+
+
 def create_user(
     session: Session, *, username: str, password: str, role: Role, organization: Organization,
     clearance: Clearance = Clearance.thuong, full_name: str | None = None, by: str | None = None,
     remote_addr: str | None = None,
 ) -> User:
-    if session.scalar(select(User.id).where(User.username == username)) is not None:
-        raise Conflict(f"Tên đăng nhập {username!r} đã tồn tại.")
+    """A new account; the name follows ``USERNAME_RULE`` (``ValidationFailed``) and is neither taken nor
+    a look-alike of a taken one (``Conflict``); the password follows the password rule."""
+    username = check_username(session, username)
     check_password_rule(password, username=username)
     user = User(
         username=username, password_hash=hash_password(password, username=username), role=role,
@@ -85,9 +123,10 @@ def login(catalogue: Any, username: str, password: str, *, remote_addr: str | No
     """Check a login and record it; the user's id, or raise.
 
     Raises ``TooManyAttempts`` when the address has failed too often, ``AccountLocked`` while the
-    account is locked, ``InvalidCredentials`` otherwise. The password is checked outside any write
-    transaction (scrypt takes a while); the outcome — counts, lock, audit event — is then committed
-    before the error is raised.
+    name is locked, ``InvalidCredentials`` otherwise. A name that is no account, or an inactive one,
+    is counted and locked exactly like an account, so no answer tells whether a name exists. The
+    password is checked outside any write transaction (scrypt takes a while); the outcome — counts,
+    lock, audit event — is then committed before the error is raised.
     """
     username = username[:64]
     now = _now()
@@ -95,7 +134,8 @@ def login(catalogue: Any, username: str, password: str, *, remote_addr: str | No
         throttled = bool(remote_addr) and _failures_from(
             session, remote_addr, now - dt.timedelta(minutes=limits.minutes)) >= limits.per_address
         user = session.scalar(select(User).where(User.username == username))
-        user_id, locked_until = (user.id, user.locked_until) if user else (None, None)
+        counter = user or session.get(LoginFailure, username)
+        locked_until = counter.locked_until if counter is not None else None
         password_hash, active = (user.password_hash, user.active) if user else (_DUMMY_HASH, False)
     if throttled:
         outcome = "throttled"
@@ -105,11 +145,24 @@ def login(catalogue: Any, username: str, password: str, *, remote_addr: str | No
     else:
         outcome = "ok" if verify_password(password_hash, password) and active else "denied"
     with catalogue.session() as session:
-        user = session.get(User, user_id) if user_id is not None else None
+        user = session.scalar(select(User).where(User.username == username))
         error = _record(session, username, user, outcome, now, remote_addr, action, limits)
     if error is not None:
         raise error
-    return user_id
+    return user.id
+
+
+def _counter(session: Session, name: str, user: User | None, now: dt.datetime) -> User | LoginFailure:
+    """Where wrong passwords for ``name`` are counted: the account, or a row of its own for a name that
+    is none (old rows of such names are cleared on the way)."""
+    if user is not None:
+        return user
+    session.execute(delete(LoginFailure).where(LoginFailure.updated_at < now - dt.timedelta(days=1)))
+    row = session.get(LoginFailure, name)
+    if row is None:
+        row = LoginFailure(username=name, failed_logins=0, updated_at=now)
+        session.add(row)
+    return row
 
 
 def _record(session: Session, name: str, user: User | None, outcome: str, now: dt.datetime,
@@ -119,29 +172,31 @@ def _record(session: Session, name: str, user: User | None, outcome: str, now: d
                  object_id=user.id if user else None, outcome=outcome, remote_addr=remote_addr)
     if outcome == "throttled":
         return TooManyAttempts(headers={"Retry-After": str(limits.minutes * 60)})
+    counter = _counter(session, name, user, now)
     if outcome == "locked":
-        return _locked(user.locked_until or now, now)
+        return _locked(counter.locked_until or now, now)
     if outcome == "denied":
-        if user is not None and user.active:
-            return _count_failure(session, user, now, remote_addr, limits) or InvalidCredentials()
-        return InvalidCredentials()
+        return _count_failure(session, counter, now, remote_addr, limits) or InvalidCredentials()
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
     return None
 
 
-def _count_failure(session: Session, user: User, now: dt.datetime, remote_addr: str | None,
+def _count_failure(session: Session, counter: User | LoginFailure, now: dt.datetime, remote_addr: str | None,
                    limits: LoginLimits) -> AccountLocked | None:
-    """One more wrong password; the lock error when this one locks the account."""
-    user.failed_logins = (user.failed_logins or 0) + 1
-    if user.failed_logins < limits.attempts:
+    """One more wrong password; the lock error when this one locks the name."""
+    counter.failed_logins = (counter.failed_logins or 0) + 1
+    if isinstance(counter, LoginFailure):
+        counter.updated_at = now
+    if counter.failed_logins < limits.attempts:
         return None
-    user.locked_until = now + dt.timedelta(minutes=limits.minutes)
-    user.failed_logins = 0
-    append_event(session, username=user.username, action="user.lock", object_type="user", object_id=user.id,
-                 remote_addr=remote_addr)
-    return _locked(user.locked_until, now)
+    counter.locked_until = now + dt.timedelta(minutes=limits.minutes)
+    counter.failed_logins = 0
+    user_id = counter.id if isinstance(counter, User) else None
+    append_event(session, username=counter.username, action="user.lock", object_type="user" if user_id else None,
+                 object_id=user_id, remote_addr=remote_addr)
+    return _locked(counter.locked_until, now)
 
 
 def _locked(until: dt.datetime, now: dt.datetime) -> AccountLocked:
@@ -166,7 +221,7 @@ def set_password(session: Session, user: User, password: str, *, by: str | None,
     user.password_changed_at = _now()
     user.failed_logins = 0
     user.locked_until = None
-    revoke_tokens(session, user, by=None)
+    revoke_tokens(session, user, by=None, because="password")
     append_event(session, username=by, action="user.password", object_type="user", object_id=user.id,
                  remote_addr=remote_addr)
 
@@ -204,7 +259,7 @@ def update_user(session: Session, user: User, changes: dict[str, Any], *, by: st
     if "organization" in changed:
         user.organization_id = user.organization.id
     if "active" in changed and not user.active:
-        revoke_tokens(session, user, by=None)
+        revoke_tokens(session, user, by=None, because="inactive")
     if changed:
         append_event(session, username=by, action="user.change", object_type="user", object_id=user.id,
                      remote_addr=remote_addr, detail=_describe(user, changed))
@@ -225,17 +280,24 @@ def unlock(session: Session, user: User, *, by: str | None, remote_addr: str | N
                  remote_addr=remote_addr)
 
 
-def revoke_tokens(session: Session, user: User, *, by: str | None, remote_addr: str | None = None) -> int:
-    """Revoke every live API token of ``user``; how many were revoked."""
+class Revoked(NamedTuple):
+    tokens: int
+    sessions: int
+
+
+def revoke_tokens(session: Session, user: User, *, by: str | None, remote_addr: str | None = None,
+                  because: str = "revoked") -> Revoked:
+    """Revoke every live API token of ``user`` and end their web sessions; how many of each."""
     now = _now()
     tokens = session.scalars(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None),
                                                     ApiToken.expires_at > now)).all()
     for token in tokens:
         token.revoked_at = now
+    ended = close_user_sessions(session, user.id, because, now)
     if by is not None:
         append_event(session, username=by, action="user.revoke_tokens", object_type="user", object_id=user.id,
                      remote_addr=remote_addr)
-    return len(tokens)
+    return Revoked(len(tokens), ended)
 
 
 def guard_grant(actor_clearance: Clearance, actor_path: str, clearance: Clearance | None,

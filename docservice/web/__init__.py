@@ -15,7 +15,6 @@ from flask import Blueprint, Flask, current_app, flash, g, redirect, render_temp
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from docservice.db.models import User
 from docservice.errors import DocserviceError, ValidationFailed
 from docservice.registry.users import LoginLimits, change_own_password, login
 from docservice.web.forms import EmptyForm, LoginForm, PasswordForm
@@ -73,8 +72,7 @@ def login_page():
         except DocserviceError as error:
             form.password.errors.append(error.detail)
         else:
-            with svc.catalogue.reader() as session:
-                start_session(session.get(User, user_id))
+            start_session(svc.catalogue, user_id)
             return redirect(safe_next(request.args.get("next")))
     status = 200 if request.method == "GET" or not form.errors else 422
     return render_template("login.html", form=form), status
@@ -88,7 +86,7 @@ def logout():
         with _services().catalogue.session() as session:
             append_event(session, username=g.user["username"], action="auth.logout", object_type="user",
                          object_id=g.user["id"], remote_addr=request.remote_addr)
-    end_session()
+    end_session(_services().catalogue, "logout")
     flash(_("Đã đăng xuất."), "info")
     return redirect(url_for("web.login_page"))
 
@@ -107,8 +105,7 @@ def password_page():
         except DocserviceError as error:
             form.current_password.errors.append(_(error.detail))
         else:
-            with svc.catalogue.reader() as session:
-                start_session(session.get(User, g.user["id"]))  # this session goes on; the others end
+            start_session(svc.catalogue, g.user["id"])  # this browser goes on in a new session; the others end
             flash(_("Đã đổi mật khẩu. Các phiên đăng nhập và token khác đã bị thu hồi."), "info")
             return redirect(url_for("web.home"))
     status = 200 if request.method == "GET" or not form.errors else 422

@@ -12,7 +12,6 @@ from typing import Any
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from pydantic import ValidationError
 
 from docservice.api.audit import csv_response, require_installation_admin
@@ -118,8 +117,9 @@ def _apply(session, user: User, action: str | None, values: Any) -> str:
         accounts.set_password(session, user, values.get("password", ""), **who)
         return _("Đã đặt lại mật khẩu; mọi phiên và token cũ của người này đã bị thu hồi.")
     if action == "revoke":
-        count = accounts.revoke_tokens(session, user, **who)
-        return ngettext("Đã thu hồi %(num)d token.", "Đã thu hồi %(num)d token.", count)
+        revoked = accounts.revoke_tokens(session, user, **who)
+        return _("Đã thu hồi %(tokens)d token và kết thúc %(sessions)d phiên đăng nhập.", tokens=revoked.tokens,
+                 sessions=revoked.sessions)
     if action != "save":
         raise Forbidden(_("Thao tác không hợp lệ."))
     org = policy.get_organization(session, int(values.get("organization_id") or 0), g.principal)

@@ -7,14 +7,10 @@ text, scope and clearance checks; a refusal changes nothing and is shown beside 
 
 from __future__ import annotations
 
-import secrets
-import shutil
-import time
 from contextlib import nullcontext
-from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from pydantic import ValidationError
 
@@ -28,7 +24,15 @@ from docservice.security import policy
 from docservice.validation import validation_failed
 from docservice.web.forms import EmptyForm
 from docservice.web.reading import doc_type_names
-from docservice.web.session import clearance_levels, login_required, organizations_in_scope
+from docservice.web.session import (
+    clearance_levels,
+    drop_pending_upload,
+    keep_pending_upload,
+    login_required,
+    organizations_in_scope,
+    pending_upload_name,
+    pending_upload_path,
+)
 
 bp = Blueprint("filing", __name__)
 FIELDS = ("doc_type", "number", "date", "organization_id", "title", "signer", "confidentiality", "document_id")
@@ -64,7 +68,7 @@ def upload_page():
     read_from = None
     if request.method == "POST" and form.validate_on_submit():
         upload = request.files.get("file")
-        pending = _pending_path()
+        pending = pending_upload_path()
         if request.form.get("action") == "read":
             if upload is None or not upload.filename:
                 errors["file"] = _("Chọn tệp PDF để đọc thông tin.")
@@ -84,7 +88,7 @@ def upload_page():
                     record = archive_pdf(path, meta, g.principal, catalogue=svc.catalogue, blobs=svc.blobs,
                                          rules=svc.rules, options=archive_options(svc),
                                          remote_addr=request.remote_addr)
-                _drop_pending()
+                drop_pending_upload()
             except ValidationError as exc:
                 errors.update(validation_failed(exc).errors or {})
             except DuplicateRecord as exc:
@@ -100,50 +104,21 @@ def upload_page():
     elif request.method == "POST":
         errors["file"] = _("Biểu mẫu đã hết hạn; vui lòng chọn lại tệp và gửi lại.")
     status = 422 if errors else 200
-    pending_name = session.get("pending_upload", {}).get("name") if _pending_path() else None
+    pending_name = pending_upload_name()
     return render_template("record_new.html", form=form, values=values, errors=errors, duplicate=duplicate,
                            read_from=read_from, pending_name=pending_name, **_context(values)), status
-
-
-# --- "read the metadata from the file": the file waits on the server for this session's next submit ---
-
-PENDING_HOURS = 24
-
-
-def _pending_path() -> Path | None:
-    token = session.get("pending_upload", {}).get("token", "")
-    if not (len(token) == 32 and all(c in "0123456789abcdef" for c in token)):
-        return None
-    path = _svc().upload_dir / f"pending-{token}.pdf"
-    return path if path.is_file() else None
-
-
-def _drop_pending() -> None:
-    path = _pending_path()
-    session.pop("pending_upload", None)
-    if path is not None:
-        path.unlink(missing_ok=True)
 
 
 def _read_from_file(upload: Any) -> dict[str, str]:
     """Keep the file for this session and read its number, date, type, title, issuer and mark."""
     svc = _svc()
-    _drop_pending()
-    cutoff = time.time() - PENDING_HOURS * 3600
-    for stale in svc.upload_dir.glob("pending-*.pdf"):
-        if stale.stat().st_mtime < cutoff:
-            stale.unlink(missing_ok=True)
-    token = secrets.token_hex(16)
-    path = svc.upload_dir / f"pending-{token}.pdf"
-    with path.open("wb") as out:
-        shutil.copyfileobj(upload.stream, out, 1024 * 1024)
+    path = keep_pending_upload(upload.stream, upload.filename)
     try:
         seen = inspect_upload(path, sha256_of(path), trust_roots=svc.settings.trust_roots,
                               max_pages=svc.settings.max_pages, ocr_max_pages=svc.settings.ocr_max_pages)
     except Exception:
-        path.unlink(missing_ok=True)
+        drop_pending_upload()
         raise
-    session["pending_upload"] = {"token": token, "name": upload.filename[:200]}
     with svc.catalogue.reader() as db:
         organizations = list(db.scalars(policy.visible_organizations(g.principal)))
         found = read_metadata(seen.text.text, svc.rules.current(), organizations)

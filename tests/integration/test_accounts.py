@@ -80,11 +80,29 @@ def test_an_address_that_fails_too_often_must_wait(svc, world):
         assert session.scalar(select(User.failed_logins).where(User.username == "uyvien")) == 0
 
 
-def test_an_inactive_user_cannot_log_in_and_is_not_locked(client, world, svc):
+def _answers(client, username, password, count):
+    """(status, code, Retry-After) of ``count`` logins in a row, each from its own address."""
+    answers = []
+    for attempt in range(count):
+        response = _login(client, username, password, addr=f"10.7.{len(username)}.{attempt}")
+        answers.append((response.status_code, response.get_json(force=True)["code"],
+                        response.headers.get("Retry-After")))
+    return answers
+
+
+def test_lockout_answers_the_same_whether_a_name_exists_or_not(client, world, svc):
+    """Unknown names, inactive accounts and real ones are counted and locked alike: ten wrong tries in
+    a row, then 429 with the same wait — the answers never tell an attacker which names exist."""
     with svc.catalogue.session() as session:
-        session.execute(update(User).where(User.username == "uyvien").values(active=False))
-    for _attempt in range(12):
-        _problem(_login(client, "uyvien"), 401, "invalid_credentials")
+        session.execute(update(User).where(User.username == "docgia.tay").values(active=False))
+    real = _answers(client, "uyvien", "sai-mat-khau-9", 12)
+    unknown = _answers(client, "khong.co.ai", "sai-mat-khau-9", 12)
+    inactive = _answers(client, "docgia.tay", PASSWORD, 12)  # the right password of an inactive account
+    assert real == unknown == inactive
+    assert [a[:2] for a in real] == [(401, "invalid_credentials")] * 9 + [(429, "account_locked")] * 3
+    assert _login(client, "khong.co.ai", PASSWORD, addr="10.8.0.1").json["code"] == "account_locked"
+    locks = [(e[0], e[1]) for e in _events(svc, "user.lock")]
+    assert locks == [("uyvien", "user.lock"), ("khong.co.ai", "user.lock"), ("docgia.tay", "user.lock")]
 
 
 def test_logout_revokes_the_token_in_use(client, auth, svc):
@@ -149,7 +167,8 @@ def test_admins_manage_users_in_scope_and_every_change_is_audited(client, auth, 
                        json={"password": "DatLai2026xyz"}).status_code == 204
     _problem(_login(client, "thuky.moi", "ThuKy2026xyz"), 401, "invalid_credentials")
     token = _login(client, "thuky.moi", "DatLai2026xyz").json["token"]
-    assert client.post(f"/api/v1/users/{user_id}/revoke-tokens", headers=admin).json == {"revoked": 1}
+    assert client.post(f"/api/v1/users/{user_id}/revoke-tokens", headers=admin).json == {"revoked": 1,
+                                                                                          "sessions_ended": 0}
     _problem(client.get("/api/v1/organizations", headers={"Authorization": f"Bearer {token}"}), 401,
              "unauthenticated")
     assert client.patch(f"/api/v1/users/{user_id}", headers=admin, json={"active": False}).json["active"] is False

@@ -55,7 +55,7 @@ def test_user_add_with_password_file_org_and_clearance(cli_env, tmp_path):
                 "--password-file", str(password)).exit_code == 1
     weak = tmp_path / "weak.txt"
     weak.write_text("123\n")
-    refused = _run("user", "add", "y", "--role", "reader", "--password-file", str(weak))
+    refused = _run("user", "add", "docgia.y", "--role", "reader", "--password-file", str(weak))
     assert refused.exit_code == 1 and "Mật khẩu" in refused.output
 
 
@@ -99,7 +99,7 @@ def test_user_management_commands_and_their_audit(cli_env, tmp_path):
     password = tmp_path / "pw.txt"
     password.write_text("DatLaiMoi2026\n", encoding="utf-8")
     assert _run("user", "password", "bithu.kp1", "--password-file", str(password)).exit_code == 0
-    assert "thu hồi 0 token" in _run("user", "revoke-tokens", "bithu.kp1").output
+    assert "thu hồi 0 token và kết thúc 0 phiên" in _run("user", "revoke-tokens", "bithu.kp1").output
     assert _run("user", "set", "bithu.kp1", "--inactive").exit_code == 0
     assert "đã khóa" in _run("user", "list").output
     with _services().catalogue.reader() as session:

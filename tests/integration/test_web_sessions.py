@@ -4,7 +4,7 @@ import re
 import time
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from docservice import create_app
 from docservice.db.models import AuditEvent
@@ -75,9 +75,99 @@ def test_next_only_follows_paths_on_this_site(client, world):
     assert client.get("/account/password").headers["Location"] == "/login?next=/account/password"
     assert _sign_in(client, query="?next=/account/password").headers["Location"] == "/account/password"
     client.post("/logout", data={"csrf_token": _csrf(client.get("/"))})
-    for hostile in ("//evil.example/x", "https://evil.example/", "/\\evil.example"):
-        assert _sign_in(client, query=f"?next={hostile}").headers["Location"] == "/"
+    # read as a browser reads them (tabs and line breaks dropped, "\\" as "/"), each of these leaves the site
+    for hostile in ("//evil.example/x", "https://evil.example/", "/\\evil.example", "/%09/evil.example",
+                    "/%0d%0a/evil.example", "%09//evil.example", "/\\/evil.example", "javascript:alert(1)",
+                    "/%00/evil.example", "%2F%2Fevil.example", "http:/evil.example"):
+        signed = _sign_in(client, query=f"?next={hostile}")
+        assert signed.status_code == 302 and signed.headers["Location"] == "/", hostile
         client.post("/logout", data={"csrf_token": _csrf(client.get("/"))})
+    # a line break in next= is never a header injection nor an error, signed in or not
+    assert client.get("/login?next=/a%0d%0aSet-Cookie:%20x=1").status_code == 200
+    _sign_in(client)
+    followed = client.get("/login?next=/search%0d%0aSet-Cookie:%20x=1")
+    assert followed.status_code == 302 and followed.headers["Location"] == "/searchSet-Cookie:%20x=1"
+    assert "x=1" not in str(followed.headers.getlist("Set-Cookie"))
+
+
+def test_a_copied_cookie_ends_with_sign_out(app, world):
+    """The session lives on the server: signing out ends it for every copy of the cookie."""
+    mine = app.test_client()
+    _sign_in(mine)
+    thief = app.test_client()
+    cookie = mine.get_cookie("docservice_session")
+    thief.set_cookie("docservice_session", cookie.value)
+    assert "thuky.dong" in thief.get("/").get_data(as_text=True)
+    assert mine.post("/logout", data={"csrf_token": _csrf(mine.get("/"))}).status_code == 302
+    page = thief.get("/")
+    assert "thuky.dong" not in page.get_data(as_text=True)
+    assert thief.get("/account/password").status_code == 302  # back to the login page
+    # the copy is not brought back to life by the refreshed cookie it was sent either
+    thief.set_cookie("docservice_session", cookie.value)
+    assert "thuky.dong" not in thief.get("/").get_data(as_text=True)
+
+
+def test_an_admins_revocation_ends_the_users_web_sessions(app, world, svc):
+    victim, admin = app.test_client(), app.test_client()
+    _sign_in(victim)
+    _sign_in(admin, username="admin")
+    with svc.catalogue.reader() as session:
+        from docservice.db.models import User
+
+        target = session.scalar(select(User.id).where(User.username == "thuky.dong"))
+    page = admin.get(f"/admin/users/{target}")
+    done = admin.post(f"/admin/users/{target}", data={"csrf_token": _csrf(page), "action": "revoke"},
+                      follow_redirects=True)
+    assert "kết thúc 1 phiên đăng nhập" in done.get_data(as_text=True)
+    ended = victim.get("/").get_data(as_text=True)
+    assert "thuky.dong" not in ended and "Phiên làm việc đã kết thúc" in ended
+    with svc.catalogue.reader() as session:
+        assert session.scalar(select(AuditEvent.action).where(AuditEvent.action == "user.revoke_tokens"))
+
+
+def test_sign_out_removes_the_file_kept_for_read_metadata(app, world, svc):
+    from tests.builders import text_pdf
+
+    client = app.test_client()
+    _sign_in(client)
+    form = client.get("/records/new")
+    pdf = text_pdf("CHI BỘ THÔN ĐÔNG\n*\nSố 01-NQ/CB\nTân Lập, ngày 05 tháng 3 năm 2026\nNGHỊ QUYẾT\nvề việc thử")
+    import io
+
+    read = client.post("/records/new", data={"csrf_token": _csrf(form), "action": "read",
+                                             "file": (io.BytesIO(pdf), "nq.pdf")}, content_type="multipart/form-data")
+    assert read.status_code == 200
+    kept = list(svc.upload_dir.glob("pending-*.pdf"))
+    assert len(kept) == 1
+    client.post("/logout", data={"csrf_token": _csrf(client.get("/"))})
+    assert list(svc.upload_dir.glob("pending-*.pdf")) == []
+
+
+def test_the_new_user_form_applies_the_username_rule(app, world, svc):
+    """The page refuses what the API refuses: look-alikes of existing names (Cyrillic letters, 0 for o,
+    1 for l), spaces, markup and overlong names — and stores nothing."""
+    from docservice.db.models import User
+
+    client = app.test_client()
+    _sign_in(client, username="admin")
+    base = {"password": "NguoiMoi2026xyz", "role": "reader", "organization_id": str(world.dong_id),
+            "clearance": "thuong"}
+    with svc.catalogue.reader() as session:
+        before = session.scalar(select(func.count()).select_from(User))
+    for hostile in ("аdmin", "adm1n", "ADMIN", "a.d.m.i.n", "nguoi moi", "x" * 5000, "<b>x</b>", "ab",
+                    "luu-tru", "\u0430\u0434min"):
+        page = client.post("/admin/users/new", data={**base, "username": hostile,
+                                                     "csrf_token": _csrf(client.get("/admin/users/new"))})
+        assert page.status_code in (409, 422), hostile
+        assert 'class="error"' in page.get_data(as_text=True), hostile
+        assert "<b>x</b>" not in page.get_data(as_text=True)
+    with svc.catalogue.reader() as session:
+        assert session.scalar(select(func.count()).select_from(User)) == before
+    made = client.post("/admin/users/new", data={**base, "username": "  Nguoi.Moi ",
+                                                 "csrf_token": _csrf(client.get("/admin/users/new"))})
+    assert made.status_code == 302
+    with svc.catalogue.reader() as session:
+        assert session.scalar(select(User.username).where(User.username == "nguoi.moi")) == "nguoi.moi"
 
 
 def test_a_new_password_ends_other_sessions_and_keeps_this_one(app, world):
