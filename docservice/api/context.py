@@ -50,7 +50,7 @@ def authenticate_request() -> None:
         user = user_for_token(session, token.strip())
         if user is None:
             raise Unauthenticated("Token không hợp lệ, đã hết hạn hoặc đã bị thu hồi.")
-        g.principal = Principal.of(user)
+        g.principal = Principal.of(user, request.remote_addr)
         g.token = token.strip()
 
 

@@ -145,7 +145,8 @@ def correct_record(path: IdPath, body: RecordCorrection):
     """Sửa thông tin (lưu thành một phiên bản thông tin mới); tệp không đổi."""
     svc = services()
     changes = body.model_dump(exclude_unset=True, exclude={"reason"})
-    record = correct_metadata(path.id, changes, body.reason, caller(), catalogue=svc.catalogue, rules=svc.rules)
+    record = correct_metadata(path.id, changes, body.reason, caller(), catalogue=svc.catalogue, rules=svc.rules,
+                              remote_addr=request.remote_addr)
     return dump(record_out(record))
 
 
@@ -168,7 +169,8 @@ def review_record(path: IdPath, body: RecordReview):
     """Xác nhận thông tin hồ sơ trong hàng chờ xem lại (kèm sửa nếu cần); hồ sơ rời hàng chờ."""
     svc = services()
     changes = body.model_dump(exclude_unset=True, exclude={"reason"})
-    record = confirm_review(path.id, changes, body.reason, caller(), catalogue=svc.catalogue, rules=svc.rules)
+    record = confirm_review(path.id, changes, body.reason, caller(), catalogue=svc.catalogue, rules=svc.rules,
+                            remote_addr=request.remote_addr)
     return dump(record_out(record))
 
 
@@ -177,7 +179,7 @@ def check_signatures(path: IdPath):
     """Kiểm tra lại chữ ký (ví dụ sau khi cập nhật chứng thư gốc tin cậy): một lần kiểm tra mới, có ngày."""
     svc = services()
     check = recheck_signatures(path.id, caller(), catalogue=svc.catalogue, blobs=svc.blobs,
-                               trust_roots=svc.settings.trust_roots)
+                               trust_roots=svc.settings.trust_roots, remote_addr=request.remote_addr)
     return dump(SignatureCheckOut(id=check.id, checked_at=check.checked_at, signatures=check.results), 201)
 
 

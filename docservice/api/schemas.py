@@ -282,7 +282,8 @@ class RecordVersions(BaseModel):
 
 class RecordVersionForm(BaseModel):
     file: FileStorage = Field(description="Tệp PDF mới thay thế")
-    metadata: dict[str, Any] = Field(default_factory=dict, description="JSON: thông tin thay đổi (nếu có)")
+    metadata: dict[str, Any] = Field(default_factory=dict, description="JSON: thông tin thay đổi (nếu có) và "
+                                     "\"reason\" — lý do; chỉ người được sửa thông tin mới đổi được thông tin")
 
 
 class RecordCorrection(BaseModel):

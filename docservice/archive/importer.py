@@ -252,7 +252,7 @@ def prepare(services: Services, directory: Path, manifest: Path | None, principa
         session.add(job)
         session.flush()
         append_event(session, username=principal.username, action="import.start", object_type="import",
-                     object_id=job.id)
+                     object_id=job.id, remote_addr=principal.remote_addr)
         return job
 
 

@@ -32,7 +32,7 @@ from docservice.db.models import (
     RecordMetadataVersion,
     SignatureCheck,
 )
-from docservice.errors import Conflict, DuplicateRecord, Gone, NotFound, ValidationFailed
+from docservice.errors import Conflict, DuplicateRecord, Forbidden, Gone, NotFound, ValidationFailed
 from docservice.rules import RuleBook
 from docservice.security import policy
 from docservice.security.audit import append_event
@@ -210,14 +210,24 @@ def add_version(
     catalogue: Catalogue, blobs: BlobStore, rules: RuleBook, options: ArchiveOptions = ArchiveOptions(),
     remote_addr: str | None = None,
 ) -> Record:
-    """A new file that supersedes record ``record_id``; its metadata is the old one plus ``changes``."""
+    """A new file that supersedes record ``record_id``; its metadata is the old one plus ``changes``.
+
+    Changing metadata with the new file (confidentiality included) is a correction: only for those who
+    may correct metadata (``Forbidden`` otherwise), with ``changes["reason"]``, and kept as the new
+    record's first metadata version. Anyone who may file records may add a file with the same metadata.
+    """
     policy.require(principal, "record.create")
+    changes = dict(changes)
+    reason = changes.pop("reason", None)
     with catalogue.reader() as session:
         old = policy.get_visible(session, Record, record_id, principal)
         if old.superseded:
             raise Conflict("Hồ sơ này đã có phiên bản mới hơn; hãy thêm phiên bản vào bản mới nhất.")
-        meta = RecordMetadata.model_validate({**_metadata_of(old), **changes})
+        before = _metadata_of(old)
+        meta = RecordMetadata.model_validate({**before, **changes})
         meta, document = _resolve(session, meta, principal, rules)
+        diff = _diff(before, meta)
+        _guard_correction(principal, diff, reason)
         policy.get_organization(session, meta.organization_id, principal)
         policy.check_clearance(principal, meta.clearance)
         sha256 = sha256_of(upload)
@@ -233,8 +243,30 @@ def add_version(
         record = _new_record(meta, seen, stored_sha, size, warnings, principal, supersedes=old.id)
         old.superseded = True
         _store(session, record, seen, principal, "record.version", remote_addr)
+        if diff:
+            session.add(RecordMetadataVersion(record_id=record.id, version=1, changes=diff, reason=reason,
+                                              changed_by=principal.user_id))
+            append_event(session, username=principal.username, action="record.correct", object_type="record",
+                         object_id=record.id, remote_addr=remote_addr, detail=f"phiên bản thay thế hồ sơ {old.id}")
         session.add(OutboxEntry(entity="record", entity_id=old.id, action="upsert"))
     return record
+
+
+def _diff(before: dict[str, object], meta: RecordMetadata) -> dict[str, dict[str, object]]:
+    """What ``meta`` changes in the metadata ``before``, as ``{name: {"from", "to"}}``."""
+    return {k: {"from": _plain(before[k]), "to": _plain(getattr(meta, k))} for k in before
+            if before[k] != getattr(meta, k)}
+
+
+def _guard_correction(principal: policy.Principal, diff: dict[str, object], reason: object) -> None:
+    if not diff:
+        return
+    if not policy.may(principal, "record.correct"):
+        raise Forbidden("Chỉ người lưu trữ hoặc quản trị được sửa thông tin (kể cả độ mật) khi nộp phiên bản mới; "
+                        "hãy nộp tệp với thông tin như cũ.")
+    if not isinstance(reason, str) or not reason.strip() or len(reason) > 500:
+        raise ValidationFailed("Phiên bản mới có thay đổi thông tin: cần ghi lý do sửa (tối đa 500 ký tự).",
+                               errors={"metadata.reason": "Cần ghi lý do sửa thông tin (tối đa 500 ký tự)."})
 
 
 CORRECTABLE = ("doc_type", "number", "date", "title", "signer", "member_id", "stage", "organization_id",
@@ -249,7 +281,7 @@ def _metadata_of(record: Record) -> dict[str, object]:
 
 
 def _apply_changes(session: Session, record: Record, changes: dict[str, object], reason: str | None,
-                   principal: policy.Principal, rules: RuleBook) -> dict[str, object]:
+                   principal: policy.Principal, rules: RuleBook, remote_addr: str | None) -> dict[str, object]:
     """Apply corrections to ``record`` as a new metadata version; returns the diff (may be empty)."""
     unknown = set(changes) - set(CORRECTABLE)
     if unknown:
@@ -259,8 +291,7 @@ def _apply_changes(session: Session, record: Record, changes: dict[str, object],
         raise Gone(f"Hồ sơ số {record.id} đã được hủy; không sửa được thông tin.")
     before = _metadata_of(record)
     meta, _ = _resolve(session, RecordMetadata.model_validate({**before, **changes}), principal, rules)
-    diff = {k: {"from": _plain(before[k]), "to": _plain(getattr(meta, k))} for k in CORRECTABLE
-            if before[k] != getattr(meta, k)}
+    diff = {k: v for k, v in _diff(before, meta).items() if k in CORRECTABLE}
     if "organization_id" in diff:
         policy.get_organization(session, meta.organization_id, principal)
     if "confidentiality" in diff:
@@ -276,33 +307,33 @@ def _apply_changes(session: Session, record: Record, changes: dict[str, object],
                                       changed_by=principal.user_id))
     session.add(OutboxEntry(entity="record", entity_id=record.id, action="upsert"))
     append_event(session, username=principal.username, action="record.correct", object_type="record",
-                 object_id=record.id)
+                 object_id=record.id, remote_addr=remote_addr)
     return diff
 
 
 def correct_metadata(record_id: int, changes: dict[str, object], reason: str | None, principal: policy.Principal, *,
-                     catalogue: Catalogue, rules: RuleBook) -> Record:
+                     catalogue: Catalogue, rules: RuleBook, remote_addr: str | None = None) -> Record:
     """Correct metadata; the change is kept as a numbered metadata version, the file is untouched."""
     policy.require(principal, "record.correct")
     with catalogue.session() as session:
         record = policy.get_visible(session, Record, record_id, principal)
-        if not _apply_changes(session, record, changes, reason, principal, rules):
+        if not _apply_changes(session, record, changes, reason, principal, rules, remote_addr):
             raise ValidationFailed("Không có thay đổi nào so với thông tin hiện có.")
     return record
 
 
 def confirm_review(record_id: int, changes: dict[str, object], reason: str | None, principal: policy.Principal, *,
-                   catalogue: Catalogue, rules: RuleBook) -> Record:
+                   catalogue: Catalogue, rules: RuleBook, remote_addr: str | None = None) -> Record:
     """The archivist's verdict on a record in the review queue: corrections (if any), then out of it."""
     policy.require(principal, "record.correct")
     with catalogue.session() as session:
         record = policy.get_visible(session, Record, record_id, principal)
         if not record.needs_review:
             raise Conflict(f"Hồ sơ số {record.id} không ở trong hàng chờ xem lại.")
-        _apply_changes(session, record, changes, reason, principal, rules)
+        _apply_changes(session, record, changes, reason, principal, rules, remote_addr)
         record.needs_review = False
         append_event(session, username=principal.username, action="record.review", object_type="record",
-                     object_id=record.id)
+                     object_id=record.id, remote_addr=remote_addr)
     return record
 
 
@@ -311,7 +342,7 @@ def _plain(value: object) -> object:
 
 
 def recheck_signatures(record_id: int, principal: policy.Principal, *, catalogue: Catalogue, blobs: BlobStore,
-                       trust_roots: Path | None) -> SignatureCheck:
+                       trust_roots: Path | None, remote_addr: str | None = None) -> SignatureCheck:
     """Verify the record's signatures again (e.g. with new trust roots): a new dated event."""
     policy.require(principal, "record.correct")
     with catalogue.reader() as session:
@@ -326,7 +357,7 @@ def recheck_signatures(record_id: int, principal: policy.Principal, *, catalogue
         session.add(check)
         session.get(Record, record.id).signatures = results
         append_event(session, username=principal.username, action="record.signatures.check", object_type="record",
-                     object_id=record.id)
+                     object_id=record.id, remote_addr=remote_addr)
     return check
 
 

@@ -251,7 +251,7 @@ def generate_document(
         session.add(document)
         session.flush()
         append_event(session, username=principal.username, action="document.create",
-                     object_type="document", object_id=document.id)
+                     object_type="document", object_id=document.id, remote_addr=principal.remote_addr)
         document.organization = plan.org
         return document
 

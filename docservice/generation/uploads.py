@@ -78,7 +78,7 @@ def upload_template(
         session.add(row)
         session.flush()
         append_event(session, username=principal.username, action="template.upload", object_type="template",
-                     object_id=f"{key}@{version}")
+                     object_id=f"{key}@{version}", remote_addr=principal.remote_addr)
     return row
 
 

@@ -155,7 +155,7 @@ def store_meeting(session: Session, data: MeetingIn, principal: policy.Principal
     session.add(meeting)
     session.flush()
     append_event(session, username=principal.username, action="meeting.create", object_type="meeting",
-                 object_id=meeting.id)
+                 object_id=meeting.id, remote_addr=principal.remote_addr)
     meeting.organization = org
     return meeting
 

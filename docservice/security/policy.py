@@ -43,7 +43,8 @@ Scoped = TypeVar("Scoped", Document, Record, Meeting)
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is asking: role, scope (organisation path) and clearance."""
+    """Who is asking: role, scope (organisation path) and clearance — and from which network address,
+    for the audit trail (``None`` for the command line and background work)."""
 
     user_id: int | None
     username: str
@@ -51,11 +52,12 @@ class Principal:
     scope_org_id: int
     scope_path: str
     clearance: Clearance
+    remote_addr: str | None = None
 
     @classmethod
-    def of(cls, user: User) -> Principal:
+    def of(cls, user: User, remote_addr: str | None = None) -> Principal:
         return cls(user.id, user.username, user.role, user.organization_id,
-                   user.organization.path, user.clearance)
+                   user.organization.path, user.clearance, remote_addr)
 
 
 def may(principal: Principal, action: str) -> bool:

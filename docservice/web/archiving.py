@@ -104,7 +104,8 @@ def review_record(record_id: int):
         with refusals_into(errors):
             body = RecordReview.model_validate(values)
             changes = body.model_dump(exclude_unset=True, exclude={"reason"})
-            confirm_review(record_id, changes, body.reason, g.principal, catalogue=svc.catalogue, rules=svc.rules)
+            confirm_review(record_id, changes, body.reason, g.principal, catalogue=svc.catalogue, rules=svc.rules,
+                           remote_addr=request.remote_addr)
         if not errors:
             flash(_("Đã xác nhận thông tin; hồ sơ rời hàng chờ xem lại."), "info")
             return redirect(url_for("archiving.review_queue"))

@@ -87,7 +87,7 @@ def load_user(catalogue: Any, idle_minutes: int) -> str | None:
         state = sessions.check_session(db, token, now, idle_minutes=idle_minutes)
         user = db.get(User, state.user_id) if state.user_id is not None else None
         if user is not None:
-            g.principal = Principal.of(user)
+            g.principal = Principal.of(user, request.remote_addr)
             g.user = {"id": user.id, "username": user.username, "full_name": user.full_name or user.username,
                       "role": user.role.value, "organization": user.organization.name,
                       "clearance": user.clearance.label}

@@ -60,7 +60,8 @@ def test_a_scan_with_a_text_page_is_mixed_and_each_page_says_where_its_text_came
 def test_a_new_version_supersedes_the_old_which_stays(client, auth, world, svc):
     headers = auth("luutru")
     first = _upload(client, headers, text_pdf("Biên bản bản nháp số một."), _meta(world)).json
-    second = _upload(client, headers, text_pdf("Biên bản bản chính thức đã ký."), {"title": "Biên bản đã ký"},
+    second = _upload(client, headers, text_pdf("Biên bản bản chính thức đã ký."),
+                     {"title": "Biên bản đã ký", "reason": "Bản đã ký thay bản nháp"},
                      path=f"/api/v1/records/{first['id']}/versions")
     assert second.status_code == 201, second.data
     assert second.json["supersedes_id"] == first["id"] and second.json["title"] == "Biên bản đã ký"
@@ -74,6 +75,64 @@ def test_a_new_version_supersedes_the_old_which_stays(client, auth, world, svc):
     assert {h["id"] for h in every["hits"]} == {first["id"], second.json["id"]}
     again = _upload(client, headers, text_pdf("Lần nữa."), {}, path=f"/api/v1/records/{first['id']}/versions")
     assert again.status_code == 409
+
+
+def test_a_new_version_changes_metadata_only_as_a_correction_by_those_who_may_correct(client, auth, world, svc):
+    """A secretary may file a new file of a record, not declassify it: changing metadata (confidentiality
+    included) with the file needs the right to correct metadata and a reason, and is kept as a correction."""
+    from sqlalchemy import func, select
+
+    from docservice.db.models import AuditEvent, Record
+
+    archivist, secretary = auth("luutru"), auth("thuky.dong")
+    secret = _upload(client, archivist, text_pdf("Nghị quyết mật về nhân sự."),
+                     _meta(world, confidentiality="mat")).json
+    path = f"/api/v1/records/{secret['id']}/versions"
+    with svc.catalogue.reader() as session:
+        before = session.scalar(select(func.count()).select_from(Record))
+    for who, meta, status in ((secretary, {"confidentiality": "thuong"}, 403),
+                              (secretary, {"title": "Đổi trích yếu"}, 403),
+                              (archivist, {"confidentiality": "thuong"}, 422),
+                              (archivist, {"confidentiality": "thuong", "reason": "   "}, 422)):
+        refused = _upload(client, who, text_pdf("Bản quét lại."), meta, path=path)
+        assert refused.status_code == status, (meta, refused.json)
+    with svc.catalogue.reader() as session:
+        assert session.scalar(select(func.count()).select_from(Record)) == before
+        assert session.get(Record, secret["id"]).superseded is False
+    # the same metadata with a better file is anyone's filing
+    same = _upload(client, secretary, text_pdf("Bản quét rõ hơn."), {}, path=path)
+    assert same.status_code == 201 and same.json["confidentiality"] == "mat"
+    # an archivist's declassification with a reason is a correction of the new record, audited with the address
+    lowered = client.post(f"/api/v1/records/{same.json['id']}/versions", headers=archivist,
+                          content_type="multipart/form-data", environ_base={"REMOTE_ADDR": "10.3.3.3"},
+                          data={"file": (io.BytesIO(text_pdf("Bản giải mật.")), "x.pdf"),
+                                "metadata": json.dumps({"confidentiality": "thuong",
+                                                        "reason": "Giải mật theo quyết định 12-QĐ/ĐU"})})
+    assert lowered.status_code == 201 and lowered.json["confidentiality"] == "thuong"
+    detail = client.get(f"/api/v1/records/{lowered.json['id']}", headers=archivist).json
+    (change,) = detail["corrections"]
+    assert change["changes"] == {"confidentiality": {"from": "mat", "to": "thuong"}}
+    assert change["reason"] == "Giải mật theo quyết định 12-QĐ/ĐU"
+    with svc.catalogue.reader() as session:
+        event = session.scalar(select(AuditEvent).where(AuditEvent.action == "record.correct"))
+        assert (event.object_id, event.remote_addr) == (str(lowered.json["id"]), "10.3.3.3")
+
+
+def test_corrections_and_signature_checks_carry_the_client_address(client, auth, world, svc):
+    from sqlalchemy import select
+
+    from docservice.db.models import AuditEvent
+
+    headers = auth("luutru")
+    record = _upload(client, headers, text_pdf("Biên bản họp chi bộ."), _meta(world)).json
+    assert client.patch(f"/api/v1/records/{record['id']}", headers=headers, environ_base={"REMOTE_ADDR": "10.4.4.4"},
+                        json={"title": "Biên bản họp chi bộ tháng 5", "reason": "Bổ sung tháng"}).status_code == 200
+    assert client.post(f"/api/v1/records/{record['id']}/signature-checks", headers=headers,
+                       environ_base={"REMOTE_ADDR": "10.5.5.5"}).status_code == 201
+    with svc.catalogue.reader() as session:
+        found = dict(session.execute(select(AuditEvent.action, AuditEvent.remote_addr).where(
+            AuditEvent.action.in_(("record.correct", "record.signatures.check")))).all())
+    assert found == {"record.correct": "10.4.4.4", "record.signatures.check": "10.5.5.5"}
 
 
 def test_a_metadata_correction_is_a_version_and_the_file_is_untouched(client, auth, world, svc):
