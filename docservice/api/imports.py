@@ -120,18 +120,8 @@ def job_or_404(session, principal: policy.Principal, job_id: int) -> Job:
 def create_import(body: ImportCreate):
     """Nhập hàng loạt một thư mục PDF trên máy chủ (chạy nền; không trùng; tiếp tục được nếu bị ngắt)."""
     svc, principal = services(), caller()
-    policy.require(principal, "import.run")
-    root = svc.settings.import_root
-    directory = importer.web_directory(root, body.directory)
-    manifest = importer.web_directory(root, body.manifest) if body.manifest else None
-    if manifest is not None:
-        if not manifest.is_file():
-            raise NotFound("Không có tệp kê khai này trong thư mục nhập.")
-        importer.read_manifest(manifest)
-    org_id = body.organization_id or principal.scope_org_id
-    with svc.catalogue.reader() as session:
-        policy.get_organization(session, org_id, principal)
-    job = importer.prepare(svc, directory, manifest, principal, organization_id=org_id)
+    job = importer.start_web_import(svc, principal, directory=body.directory, manifest=body.manifest,
+                                    organization_id=body.organization_id)
     with svc.catalogue.reader() as session:
         return dump(import_out(session, principal, session.get(Job, job.id)), 202)
 

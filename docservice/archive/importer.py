@@ -16,17 +16,18 @@ import csv
 import datetime as dt
 import json
 import os
+import re
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import func, select, update
 
 from docservice.archive.blobs import sha256_of
-from docservice.archive.metadata import HIGH, LOW, read_metadata
+from docservice.archive.metadata import HIGH, LOW, Reading, read_metadata
 from docservice.archive.service import (
     ArchiveOptions,
     Inspection,
@@ -104,7 +105,8 @@ class _Context:
     services: Services
     job: Job
     principal: policy.Principal
-    organizations: list[Organization]
+    organizations: list[Organization]  # those the importer may see
+    every_organization: list[Organization]  # for reading headers: a name outside the scope is not a near match
     default_org: Organization
     manifest: dict[str, dict[str, str]]
     options: ArchiveOptions
@@ -128,12 +130,14 @@ def _metadata(path: Path, seen: Inspection, row: dict[str, str] | None, ctx: _Co
     """The record's metadata, the reasons to review it, and the confidence of each field."""
     given = _from_manifest(row, ctx) if row else {}
     profile = ctx.services.rules.current()
-    read = read_metadata(seen.text.text, profile, ctx.organizations)
+    read = read_metadata(seen.text.text, profile, ctx.every_organization)
     values, confidence, reasons = dict(given), {k: "manifest" for k in given}, []
     for name in ("doc_type", "number", "date", "organization_id", "title"):
         if name in values:
             continue
         reading = read.fields.get(name)
+        if name == "organization_id":
+            reading = _issuer(reading, read.value("issuer"), ctx, reasons)
         if reading is not None and reading.confidence != LOW:
             values[name], confidence[name] = reading.value, reading.confidence
         elif name in _UNSURE:
@@ -151,6 +155,22 @@ def _metadata(path: Path, seen: Inspection, row: dict[str, str] | None, ctx: _Co
     values.setdefault("organization_id", ctx.default_org.id)
     values.setdefault("title", path.stem[:1000])
     return values, reasons, confidence
+
+
+def _issuer(reading: Reading | None, printed: str | None, ctx: _Context, reasons: list[str]) -> Reading | None:
+    """The issuing organisation read from the header, kept only when it is one the importer may see and
+    the header names it exactly. A near match (a character or two apart) is proposed for the archivist to
+    confirm; a header naming an organisation outside the importer's scope reads as not found, and
+    nothing is filed under another organisation without a person deciding."""
+    if reading is None:
+        return None
+    org = next((o for o in ctx.organizations if o.id == reading.value), None)
+    if org is None:
+        return None
+    if reading.confidence != HIGH:
+        reasons.append(f"Tên tổ chức ở tiêu đề («{printed}») chỉ gần giống «{org.name}»; đã tạm xếp vào tổ chức "
+                       "này, cần kiểm tra.")
+    return reading
 
 
 def _same_number(session: Any, meta: RecordMetadata, principal: policy.Principal) -> int | None:
@@ -180,6 +200,9 @@ def _refuse(ctx: _Context, relative: str, sha256: str | None, error: DocserviceE
 
 def _import_one(ctx: _Context, directory: Path, path: Path) -> None:
     relative = str(path.relative_to(directory))
+    if not _within(path.resolve(), directory.resolve()):  # never read: it may be another organisation's file
+        _refuse(ctx, relative, None, ValidationFailed("Tệp là liên kết trỏ ra ngoài thư mục đang nhập; không nhập."))
+        return
     sha256 = sha256_of(path)
     with ctx.services.catalogue.reader() as session:
         kept = select(Record.id).where(Record.sha256 == sha256, Record.disposed_at.is_(None)).limit(1)
@@ -269,15 +292,68 @@ def _claim(job: Job) -> None:
         raise Conflict(f"Lần nhập số {job.id} đang chạy ở tiến trình {job.params.get('runner_pid')}.")
 
 
-def web_directory(import_root: Path | None, relative: str) -> Path:
-    """The folder a web user named, which must lie under the configured import root."""
-    if import_root is None:
+_UNSAFE_PATH = re.compile(r"[\x00-\x1f\x7f\\]")
+
+
+def _owns_folder(session: Any, principal: policy.Principal, name: str) -> bool:
+    """Whether the import root's top folder ``name`` is the caller's: a folder named by an organisation's
+    code belongs to that organisation (and those above it); any other folder (a scanner's drop folder)
+    belongs to the users of a top organisation."""
+    codes = select(Organization.id).where(Organization.code == name)
+    if session.scalar(codes.where(policy.in_scope(principal))) is not None:
+        return True
+    if session.scalar(codes) is not None:
+        return False
+    return session.scalar(select(Organization.parent_id).where(Organization.id == principal.scope_org_id)) is None
+
+
+def web_path(services: Services, relative: str, principal: policy.Principal, *, field: str = "directory") -> Path:
+    """The folder (or file) a web user named under the import root, if it lies in the caller's part of it.
+
+    Somebody else's folder answers exactly like a folder that does not exist, so nobody learns what
+    other organisations keep there; a path that climbs out, or a link that leads out, is refused."""
+    root = services.settings.import_root
+    if root is None:
         raise Conflict("Máy chủ chưa cấu hình thư mục nhập (DOCSERVICE_IMPORT_ROOT); hãy dùng lệnh docservice import.")
-    wanted = (import_root / relative).resolve()
-    if wanted != import_root and import_root not in wanted.parents:
-        raise ValidationFailed("Thư mục phải nằm trong thư mục nhập của máy chủ.",
-                               errors={"directory": "Đường dẫn ra ngoài thư mục nhập."})
+    parts = PurePosixPath(relative).parts
+    if _UNSAFE_PATH.search(relative) or not parts or parts[0] == "/" or any(p in (".", "..") for p in parts):
+        message = "Đường dẫn tính từ thư mục nhập, không có ký tự điều khiển, \"\\\", \".\" hay \"..\"."
+        raise ValidationFailed(message, errors={field: message})
+    with services.catalogue.reader() as session:
+        owned = _owns_folder(session, principal, parts[0])
+    missing = NotFound(f"Không có «{relative}» trong phần thư mục nhập của bạn.", errors={field: "Không có."})
+    if not owned:
+        raise missing
+    top, wanted = (root / parts[0]).resolve(), (root / relative).resolve()
+    if not (_within(top, root) and _within(wanted, top)):
+        message = "Đường dẫn là liên kết trỏ ra ngoài phần thư mục nhập của bạn."
+        raise ValidationFailed(message, errors={field: message})
+    if not wanted.exists():
+        raise missing
     return wanted
+
+
+def _within(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def start_web_import(services: Services, principal: policy.Principal, *, directory: str, manifest: str | None,
+                     organization_id: int | None) -> Job:
+    """An import started from the API or a page: a folder (and manifest) of the caller's part of the
+    import root, records defaulting to an organisation of the caller's scope."""
+    policy.require(principal, "import.run")
+    folder = web_path(services, directory, principal)
+    if not folder.is_dir():
+        raise NotFound(f"«{directory}» không phải là thư mục.", errors={"directory": "Không phải thư mục."})
+    listing = web_path(services, manifest, principal, field="manifest") if manifest else None
+    if listing is not None:
+        if not listing.is_file():
+            raise NotFound("Không có tệp kê khai này trong thư mục nhập.", errors={"manifest": "Không có."})
+        read_manifest(listing)
+    org_id = organization_id or principal.scope_org_id
+    with services.catalogue.reader() as session:
+        policy.get_organization(session, org_id, principal)
+    return prepare(services, folder, listing, principal, organization_id=org_id)
 
 
 def job_principal(services: Services, job: Job) -> policy.Principal:
@@ -313,6 +389,7 @@ def run(services: Services, job_id: int, principal: policy.Principal, *,
         job.params = {**job.params, "runner_pid": os.getpid(), "runner_host": socket.gethostname()}
         done = set(session.scalars(select(ImportItem.path).where(ImportItem.job_id == job_id)))
         organizations = list(session.scalars(policy.visible_organizations(principal)))
+        every_organization = list(session.scalars(select(Organization)))
     directory = Path(job.params["directory"])
     manifest = read_manifest(Path(job.params["manifest"])) if job.params.get("manifest") else {}
     default_id = job.organization_id or principal.scope_org_id
@@ -320,7 +397,7 @@ def run(services: Services, job_id: int, principal: policy.Principal, *,
     if default_org is None:
         raise NotFound("Tổ chức mặc định của lần nhập không thuộc phạm vi của bạn.")
     settings = services.settings
-    ctx = _Context(services, job, principal, organizations, default_org, manifest,
+    ctx = _Context(services, job, principal, organizations, every_organization, default_org, manifest,
                    ArchiveOptions(settings.trust_roots, settings.max_pages, settings.ocr_max_pages))
     services.blobs.remove_stale_temporary()
     files = discover(directory)

@@ -44,11 +44,8 @@ def imports_page():
         try:
             body = ImportCreate.model_validate({k: v for k, v in request.form.items()
                                                 if k in ("directory", "organization_id") and v})
-            directory = importer.web_directory(svc.settings.import_root, body.directory)
-            org_id = body.organization_id or g.principal.scope_org_id
-            with svc.catalogue.reader() as session:
-                policy.get_organization(session, org_id, g.principal)
-            job = importer.prepare(svc, directory, None, g.principal, organization_id=org_id)
+            job = importer.start_web_import(svc, g.principal, directory=body.directory, manifest=None,
+                                            organization_id=body.organization_id)
         except ValidationError as exc:
             errors.update(validation_failed(exc).errors or {})
         except DocserviceError as exc:

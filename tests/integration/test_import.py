@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from docservice.db.models import AuditEvent, Clearance, ImportItem, Job, Organization, Record, Role, User
 from docservice.jobs.worker import run_one
@@ -291,3 +291,66 @@ def test_a_failed_web_import_resumes_when_started_again(import_app, web_settings
     with svc.catalogue.reader() as session:
         assert len(session.scalars(select(Record)).all()) == 6
         assert len(session.scalars(select(ImportItem)).all()) == 6
+
+
+def _paper(issuer: str, number: str, marker: str) -> bytes:
+    from tests.builders import text_pdf
+
+    return text_pdf("\n".join(["ĐẢNG BỘ XÃ TÂN LẬP", issuer, "*", f"Số {number}", "ĐẢNG CỘNG SẢN VIỆT NAM",
+                               "Tân Lập, ngày 05 tháng 3 năm 2024", "NGHỊ QUYẾT", "về công tác tháng 3",
+                               f"Văn bản {marker} của chi bộ."]))
+
+
+def test_an_archivist_of_one_cell_imports_only_that_cells_part_of_the_import_root(import_app, web_settings):
+    """The import root is shared: a folder named by an organisation's code is that organisation's. Another
+    cell's folder answers as if it did not exist; a link out of one's folder is refused; a paper whose header
+    names another organisation, or one only nearly one's own, waits for review instead of being filed."""
+    svc = import_app.extensions["docservice"]
+    with svc.catalogue.session() as session:
+        world = build_world(session)
+        session.add(User(username="luutru.dong", password_hash=password_hash(), role=Role.archivist,
+                         organization_id=world.dong_id, clearance=Clearance.mat))
+    root = web_settings.import_root
+    (root / "cb-thon-tay" / "2024").mkdir(parents=True)
+    (root / "cb-thon-tay" / "2024" / "nq-tay.pdf").write_bytes(_paper("CHI BỘ THÔN TÂY", "03-NQ/CB", "tây"))
+    (root / "may-quet").mkdir()
+    own = root / "cb-thon-dong" / "2024"
+    own.mkdir(parents=True)
+    (own / "nq-dong.pdf").write_bytes(_paper("CHI BỘ THÔN ĐÔNG", "01-NQ/CB", "đông"))
+    (own / "nq-gan-giong.pdf").write_bytes(_paper("CHI BỘ THÔN ĐÔN", "02-NQ/CB", "gần giống"))
+    (own / "nq-cua-tay.pdf").write_bytes(_paper("CHI BỘ THÔN TÂY", "04-NQ/CB", "nhầm chỗ"))
+    (own / "lien-ket.pdf").symlink_to(root / "cb-thon-tay" / "2024" / "nq-tay.pdf")
+    (root / "cb-thon-dong" / "thu-muc-lien-ket").symlink_to(root / "cb-thon-tay")
+    client = import_app.test_client()
+    cell = _login(client, "luutru.dong")
+
+    def refused(directory):
+        response = client.post("/api/v1/imports", json={"directory": directory}, headers=cell)
+        body = response.json
+        return response.status_code, body["code"], body["detail"].replace(directory, "…"), body.get("errors")
+
+    assert refused("cb-thon-tay") == refused("cb-thon-bac") == refused("may-quet") == refused("khong-co/2024")
+    assert refused("cb-thon-tay")[0] == 404
+    assert refused("cb-thon-dong/thu-muc-lien-ket")[0] == 422
+    assert refused("cb-thon-dong/\x00x")[0] == 422
+    started = client.post("/api/v1/imports", json={"directory": "cb-thon-dong"}, headers=cell)
+    assert started.status_code == 202, started.json
+    assert run_one(svc)
+    items = {i["file"]: i for i in client.get(f"/api/v1/imports/{started.json['id']}/items",
+                                              headers=cell).json["items"]}
+    assert set(items) == {"2024/nq-dong.pdf", "2024/nq-gan-giong.pdf", "2024/nq-cua-tay.pdf", "2024/lien-ket.pdf"}
+    assert items["2024/lien-ket.pdf"]["outcome"] == "refused" and items["2024/lien-ket.pdf"]["sha256"] is None
+    assert items["2024/nq-dong.pdf"]["outcome"] == "imported"
+    assert items["2024/nq-gan-giong.pdf"]["outcome"] == "needs_review"
+    assert items["2024/nq-cua-tay.pdf"]["outcome"] == "needs_review"
+    with svc.catalogue.reader() as session:
+        near = session.get(Record, items["2024/nq-gan-giong.pdf"]["record_id"])
+        other = session.get(Record, items["2024/nq-cua-tay.pdf"]["record_id"])
+        assert any("gần giống «Chi bộ Thôn Đông»" in r for r in near.review_reasons)
+        assert any("Không xác định được tổ chức ban hành" in r for r in other.review_reasons)
+        assert not any("Tây" in r for r in other.review_reasons)  # the other cell is not named to this importer
+        assert session.scalar(select(func.count()).select_from(Record).where(Record.text.contains("tây"))) == 0
+    # the whole đảng bộ's archivist may use the shared scanner folder and every cell's folder
+    archivist = _login(client, "luutru")
+    for folder in ("may-quet", "cb-thon-tay"):
+        assert client.post("/api/v1/imports", json={"directory": folder}, headers=archivist).status_code == 202
