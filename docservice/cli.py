@@ -62,6 +62,7 @@ def initialise(services: Services, *, demo: bool) -> list[str]:
                  for u in users]
     if services.search_index.needs_rebuild():
         rebuild(services.catalogue, services.search_index)
+    services.write_audit_checkpoint()
     return lines
 
 
@@ -488,6 +489,8 @@ def restore(source: Path) -> None:
     upgrade(services.catalogue.engine)
     indexed = rebuild(services.catalogue, services.search_index)
     click.echo(f"Đã khôi phục {count} tệp; đã lập chỉ mục {indexed} hồ sơ.")
+    for finding in services.verify_audit_trail():
+        click.echo(f"Cảnh báo nhật ký: {finding}", err=True)
 
 
 @main.group()
@@ -601,15 +604,21 @@ def audit() -> None:
 
 @audit.command("verify")
 def audit_verify() -> None:
-    """Kiểm tra chuỗi băm của nhật ký; mã thoát 1 tại mắt xích hỏng đầu tiên."""
-    from docservice.security.audit import first_broken_link
-
-    with _services().catalogue.reader() as session:
-        broken = first_broken_link(session)
-    if broken is not None:
-        click.echo(f"Chuỗi nhật ký bị hỏng tại sự kiện số {broken}.", err=True)
+    """Kiểm tra chuỗi băm có khóa của nhật ký và các điểm kiểm tra ngoài cơ sở dữ liệu; mã thoát 1 khi có sai lệch."""
+    findings = _services().verify_audit_trail()
+    for finding in findings:
+        click.echo(finding, err=True)
+    if findings:
         sys.exit(1)
-    click.echo("Chuỗi nhật ký nguyên vẹn.")
+    click.echo("Chuỗi nhật ký nguyên vẹn và khớp với các điểm kiểm tra.")
+
+
+@audit.command("checkpoint")
+def audit_checkpoint() -> None:
+    """Ghi một điểm kiểm tra (số sự kiện và mã băm cuối chuỗi, có chữ ký) vào tệp ngoài cơ sở dữ liệu."""
+    point = _services().write_audit_checkpoint()
+    click.echo(f"Điểm kiểm tra: {point.count} sự kiện, cuối là số {point.last_id}." if point
+               else "Không có gì mới từ điểm kiểm tra trước.")
 
 
 @audit.command("export")

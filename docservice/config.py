@@ -106,6 +106,12 @@ class Settings(BaseSettings):
     indexer_poll_seconds: float = Field(
         0.3, gt=0, le=60, description="how often the indexer looks for new work in the outbox"
     )
+    audit_key_file: Path | None = Field(
+        None, description="the key of the audit chain (HMAC), generated once; default audit.key in the archive dir. "
+        "Keep it where the database's owner cannot read it to make the chain proof against them (see Security)")
+    audit_checkpoint_seconds: int = Field(
+        60, ge=5, le=24 * 3600, description="how often the job worker writes a signed checkpoint of the audit "
+        "chain's head (count and hash) to audit-checkpoints.jsonl in the archive dir")
 
     @field_validator("search_backend")
     @classmethod
@@ -121,7 +127,7 @@ class Settings(BaseSettings):
         return self
 
     @field_validator("archive_dir", "search_dir", "templates_dir", "trust_roots", "import_root", "rule_overrides",
-                     "converter_socket")
+                     "converter_socket", "audit_key_file")
     @classmethod
     def _absolute(cls, value: Path | None) -> Path | None:
         return value.expanduser().resolve() if value is not None else None
@@ -142,6 +148,21 @@ class Settings(BaseSettings):
     @property
     def max_upload_bytes(self) -> int:
         return self.max_upload_mb * 1024 * 1024
+
+    @property
+    def audit_key_path(self) -> Path:
+        return self.audit_key_file or self.archive_dir / "audit.key"
+
+    @property
+    def audit_checkpoints_path(self) -> Path:
+        return self.archive_dir / "audit-checkpoints.jsonl"
+
+    def resolved_audit_key(self) -> bytes:
+        """The audit chain's key: read from ``audit_key_path``, generated there once when missing."""
+        path = self.audit_key_path
+        if not path.exists():
+            _write_once(path, secrets.token_hex(32))
+        return bytes.fromhex(path.read_text(encoding="ascii").strip())
 
     def resolved_secret_key(self) -> str:
         """The configured secret, or one generated once and kept in ``archive_dir/secret_key``."""

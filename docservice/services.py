@@ -15,6 +15,7 @@ from docservice.generation.uploads import CatalogueTemplates
 from docservice.rules import RuleBook
 from docservice.search.home import IndexHome
 from docservice.search.interface import SearchIndex
+from docservice.security.checkpoints import Checkpoint, verify_trail, write_checkpoint
 
 
 def _converter(settings: Settings) -> PdfConverter:
@@ -55,7 +56,7 @@ class Services:
     def build(cls, settings: Settings) -> Services:
         """Engines chosen by configuration; nothing is created on disk but the data dirs."""
         settings.archive_dir.mkdir(parents=True, exist_ok=True)
-        catalogue = Catalogue(settings.catalogue_url)
+        catalogue = Catalogue(settings.catalogue_url, audit_key=settings.resolved_audit_key())
         blobs = FilesystemBlobStore(settings.archive_dir / "files")
         return cls(
             settings=settings,
@@ -66,6 +67,16 @@ class Services:
             search_index=search_backend(settings, catalogue),
             rules=RuleBook.load(settings.rule_overrides),
         )
+
+    def write_audit_checkpoint(self) -> Checkpoint | None:
+        """A signed checkpoint of the audit chain's head in the archive dir (``None`` when nothing is new)."""
+        with self.catalogue.reader() as session:
+            return write_checkpoint(session, self.settings.audit_checkpoints_path, self.settings.resolved_audit_key())
+
+    def verify_audit_trail(self) -> list[str]:
+        """Findings about the audit chain and its checkpoints (empty when both hold)."""
+        with self.catalogue.reader() as session:
+            return verify_trail(session, self.settings.audit_checkpoints_path, self.settings.resolved_audit_key())
 
     @property
     def upload_dir(self) -> Path:

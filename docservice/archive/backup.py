@@ -21,13 +21,17 @@ from pathlib import Path
 
 from sqlalchemy import Connection, create_engine, inspect, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from docservice.archive.blobs import sha256_of
 from docservice.db.models import Document, Record, TemplateVersion
 from docservice.errors import Conflict, ValidationFailed
+from docservice.security.checkpoints import Checkpoint, append_checkpoint, head_of
 from docservice.services import Services
 
 SQLITE_NAME = "catalogue.sqlite3"
+CHECKPOINTS = "audit-checkpoints.jsonl"
+AUDIT_KEY = "audit.key"
 PG_NAME = "catalogue.pgdump"
 MANIFEST = "manifest.json"
 
@@ -45,8 +49,14 @@ def _digests(connection: Connection) -> list[str]:
     return sorted(found)
 
 
-def _snapshot(services: Services, out: Path) -> tuple[str, list[str]]:
-    """Copy the catalogue to ``out``; return its kind and the digests *that copy* refers to."""
+def _refers_to(connection: Connection) -> tuple[list[str], Checkpoint | None]:
+    """The digests the catalogue on ``connection`` needs, and its audit chain's head."""
+    with Session(bind=connection) as session:
+        return _digests(connection), head_of(session)
+
+
+def _snapshot(services: Services, out: Path) -> tuple[str, list[str], Checkpoint | None]:
+    """Copy the catalogue to ``out``; return its kind, the digests *that copy* refers to and its audit head."""
     if services.catalogue.is_sqlite:
         source = sqlite3.connect(services.catalogue.engine.url.database)
         target = sqlite3.connect(out / SQLITE_NAME)
@@ -57,7 +67,7 @@ def _snapshot(services: Services, out: Path) -> tuple[str, list[str]]:
         engine = create_engine(f"sqlite:///{out / SQLITE_NAME}")
         try:
             with engine.connect() as connection:
-                return "sqlite", _digests(connection)
+                return "sqlite", *_refers_to(connection)
         finally:
             engine.dispose()
     with services.catalogue.engine.connect() as connection:  # pg_dump and the digests see one snapshot
@@ -67,7 +77,7 @@ def _snapshot(services: Services, out: Path) -> tuple[str, list[str]]:
             subprocess.run(["pg_dump", "--format=custom", "--no-owner", f"--snapshot={snapshot}",
                             f"--file={out / PG_NAME}", _pg_url(services.catalogue.url)],
                            check=True, capture_output=True, timeout=3600)
-            return "postgresql", _digests(connection)
+            return "postgresql", *_refers_to(connection)
 
 
 def backup(services: Services, out: Path, *, progress: Callable[[str], None] = lambda d: None) -> dict[str, object]:
@@ -85,7 +95,7 @@ def backup(services: Services, out: Path, *, progress: Callable[[str], None] = l
 
 def _write_backup(services: Services, out: Path, progress: Callable[[str], None]) -> dict[str, object]:
     (out / "files").mkdir(parents=True, exist_ok=True)
-    kind, digests = _snapshot(services, out)
+    kind, digests, head = _snapshot(services, out)
     files = []
     for digest in digests:
         target = out / "files" / digest[:2] / digest[2:4] / digest
@@ -98,13 +108,33 @@ def _write_backup(services: Services, out: Path, progress: Callable[[str], None]
     secret = services.settings.archive_dir / "secret_key"
     if secret.exists():
         shutil.copyfile(secret, out / "secret_key")
+    _audit_files(services, out, head)
     dump = out / (SQLITE_NAME if kind == "sqlite" else PG_NAME)
     manifest = {"created_at": dt.datetime.now(dt.UTC).isoformat(), "catalogue": kind,
-                "catalogue_sha256": sha256_of(dump), "files": files}
+                "catalogue_sha256": sha256_of(dump), "files": files,
+                "audit_checkpoints_sha256": sha256_of(out / CHECKPOINTS)}
     text = json.dumps(manifest, indent=1).encode("utf-8")
     (out / MANIFEST).write_bytes(text)
     (out / "manifest.sha256").write_text(f"{hashlib.sha256(text).hexdigest()}  {MANIFEST}\n", encoding="ascii")
     return manifest
+
+
+def _audit_files(services: Services, out: Path, head: Checkpoint | None) -> None:
+    """The audit checkpoints into the backup, with one more for the snapshot's head (also added to the
+    archive's own file); the audit key too when it lives in the archive dir (kept elsewhere, it stays there)."""
+    settings = services.settings
+    live = settings.audit_checkpoints_path
+    if live.exists():
+        shutil.copyfile(live, out / CHECKPOINTS)
+    else:
+        (out / CHECKPOINTS).touch()
+    if head is not None:
+        key = settings.resolved_audit_key()
+        append_checkpoint(out / CHECKPOINTS, key, head)
+        append_checkpoint(live, key, head)
+    if settings.audit_key_path.parent == settings.archive_dir:
+        shutil.copyfile(settings.audit_key_path, out / AUDIT_KEY)
+        os.chmod(out / AUDIT_KEY, 0o600)
 
 
 def _read_manifest(source: Path) -> dict[str, object]:
@@ -130,6 +160,10 @@ def _verify_files(source: Path, manifest: dict[str, object], progress: Callable[
     dump = source / (SQLITE_NAME if manifest["catalogue"] == "sqlite" else PG_NAME)
     if not dump.is_file() or sha256_of(dump) != manifest.get("catalogue_sha256"):
         raise ValidationFailed("Bản sao lưu cơ sở dữ liệu thiếu hoặc sai mã băm; không khôi phục.")
+    checkpoints = manifest.get("audit_checkpoints_sha256")
+    if checkpoints is not None and (not (source / CHECKPOINTS).is_file()
+                                    or sha256_of(source / CHECKPOINTS) != checkpoints):
+        raise ValidationFailed("Tệp điểm kiểm tra nhật ký trong bản sao lưu thiếu hoặc sai mã băm; không khôi phục.")
     bad = []
     for entry in manifest["files"]:  # type: ignore[union-attr]
         digest = entry["sha256"]
@@ -168,4 +202,17 @@ def restore(services: Services, source: Path, *, progress: Callable[[str], None]
     if secret.exists() and not target_secret.exists():
         shutil.copyfile(secret, target_secret)
         os.chmod(target_secret, 0o600)
+    _restore_audit_files(services, source)
     return len(manifest["files"])  # type: ignore[arg-type]
+
+
+def _restore_audit_files(services: Services, source: Path) -> None:
+    """The backup's checkpoints, and its audit key (over the one the empty root was given), so the restored
+    chain verifies and goes on under the same key. A key kept outside the archive must be in place already."""
+    settings = services.settings
+    if (source / AUDIT_KEY).exists():
+        shutil.copyfile(source / AUDIT_KEY, settings.audit_key_path)
+        os.chmod(settings.audit_key_path, 0o600)
+        services.catalogue.audit_key = settings.resolved_audit_key()
+    if (source / CHECKPOINTS).exists():
+        shutil.copyfile(source / CHECKPOINTS, settings.audit_checkpoints_path)

@@ -44,10 +44,15 @@ def _begin_deferred(connection: Any) -> None:
 
 
 class Catalogue:
-    """Opens units of work on the catalogue: committed on success, rolled back on any error."""
+    """Opens units of work on the catalogue: committed on success, rolled back on any error.
 
-    def __init__(self, url: str) -> None:
+    ``audit_key`` (kept outside the database) signs the audit events its sessions append
+    (``session.info["audit_key"]``); a catalogue opened without it can read but not audit.
+    """
+
+    def __init__(self, url: str, *, audit_key: bytes | None = None) -> None:
         self.url = url
+        self.audit_key = audit_key
         self.engine = make_engine(url)
         self._write_engine = make_engine(url, writer=True) if self.is_sqlite else self.engine
         self._sessions = sessionmaker(self._write_engine, expire_on_commit=False)
@@ -70,7 +75,7 @@ class Catalogue:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session that commits when the block ends normally and rolls back otherwise."""
-        session = self._sessions()
+        session = self._sessions(info={"audit_key": self.audit_key})
         try:
             yield session
             session.commit()
@@ -83,7 +88,7 @@ class Catalogue:
     @contextmanager
     def session_on(self, connection: Connection) -> Iterator[Session]:
         """Like ``session()`` but on a connection the caller holds (and keeps) open."""
-        session = Session(bind=connection, expire_on_commit=False)
+        session = Session(bind=connection, expire_on_commit=False, info={"audit_key": self.audit_key})
         try:
             yield session
             session.commit()

@@ -615,6 +615,6 @@ class AuditEvent(Base):
     detail: Mapped[str | None] = mapped_column(String(255))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
-    # HMAC-SHA256 of ``hash`` under the audit key, which lives outside the database: whoever can write
-    # the table but lacks the key cannot recompute it. Events from before keyed chains have none.
-    mac: Mapped[str | None] = mapped_column(String(64))
+    # How ``hash`` was made: "hmac-sha256" under the audit key kept outside the database (whoever can write
+    # the table but lacks the key cannot recompute a link); NULL for plain SHA-256 events from before.
+    scheme: Mapped[str | None] = mapped_column(String(16))

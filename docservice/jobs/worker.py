@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -89,11 +90,30 @@ def run_one(services: Services) -> bool:
 
 def run_forever(services: Services, *, poll_seconds: float = 1.0,
                 should_stop: Callable[[], bool] = lambda: False) -> None:
+    """Run jobs until ``should_stop``; meanwhile a thread writes the audit checkpoints on their period."""
     from docservice.archive.importer import recover_interrupted
 
     resumed = recover_interrupted(services)
     if resumed:
         log.warning("resuming interrupted imports %s", resumed)
+    threading.Thread(target=_checkpoints, args=(services, should_stop), name="audit-checkpoints", daemon=True).start()
     while not should_stop():
         if not run_one(services):
             time.sleep(poll_seconds)
+
+
+def _checkpoints(services: Services, should_stop: Callable[[], bool]) -> None:
+    """A signed checkpoint of the audit chain every ``audit_checkpoint_seconds`` (when something is new);
+    jobs may run for hours, so this does not wait for them."""
+    period = services.settings.audit_checkpoint_seconds
+    while not should_stop():
+        try:
+            point = services.write_audit_checkpoint()
+        except Exception:  # a failed checkpoint is tried again next period; the job worker goes on
+            log.exception("audit checkpoint not written")
+        else:
+            if point is not None:
+                log.info("audit checkpoint: %s events, last %s", point.count, point.last_id)
+        deadline = time.monotonic() + period
+        while time.monotonic() < deadline and not should_stop():
+            time.sleep(0.5)

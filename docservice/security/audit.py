@@ -1,8 +1,13 @@
-"""The audit trail: append-only events in a SHA-256 hash chain.
+"""The audit trail: append-only events in a keyed hash chain.
 
-Each event's ``hash`` covers its own fields and the previous event's hash, so changing or removing
-any event breaks every later link. Appends are serialised: by the database write lock on SQLite
-(writer sessions begin IMMEDIATE) and by a transaction-scoped advisory lock on PostgreSQL.
+Each event's ``hash`` is an HMAC-SHA256, under a key kept outside the database, of its own fields and
+the previous event's hash: changing or removing any event breaks every later link, and whoever can
+write the table but not read the key cannot compute a valid link — neither to rewrite the chain after
+a change nor to append a forged event. (Events written before the chain was keyed carry a plain
+SHA-256 and ``scheme`` NULL; they may only come before the first keyed one.) Deleting the newest
+events leaves a valid shorter chain: the signed checkpoints kept outside the database
+(``checkpoints.py``) show that. Appends are serialised: by the database write lock on SQLite (writer
+sessions begin IMMEDIATE) and by a transaction-scoped advisory lock on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import hmac
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,12 +27,22 @@ from sqlalchemy.orm import Session
 from docservice.db.models import AuditEvent
 
 GENESIS = "0" * 64
+KEYED = "hmac-sha256"
 _PG_AUDIT_LOCK = 0x446F6353  # any constant shared by every writer
 
 
-def _event_hash(prev_hash: str, fields: dict[str, str | None]) -> str:
-    payload = json.dumps({"prev": prev_hash, **fields}, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+def _event_hash(prev_hash: str, fields: dict[str, str | None], key: bytes | None) -> str:
+    payload = json.dumps({"prev": prev_hash, **fields}, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    if key is None:
+        return hashlib.sha256(payload).hexdigest()
+    return hmac.new(key, payload, hashlib.sha256).hexdigest()
+
+
+def _key(session: Session) -> bytes:
+    key = session.info.get("audit_key")
+    if not key:
+        raise RuntimeError("the catalogue was opened without the audit key: it cannot write audit events")
+    return key
 
 
 def _fields(event: AuditEvent) -> dict[str, str | None]:
@@ -45,6 +61,7 @@ def append_event(
     object_id: object = None, outcome: str = "ok", remote_addr: str | None = None, detail: str | None = None,
 ) -> AuditEvent:
     """Add one event to the chain in the caller's transaction (it commits with the change)."""
+    key = _key(session)
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_AUDIT_LOCK})
     last = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
@@ -52,22 +69,36 @@ def append_event(
         at=dt.datetime.now(dt.UTC).replace(microsecond=0), username=username, action=action,
         object_type=object_type, object_id=None if object_id is None else str(object_id),
         outcome=outcome, remote_addr=remote_addr, detail=None if detail is None else detail[:255],
-        prev_hash=last or GENESIS,
+        prev_hash=last or GENESIS, scheme=KEYED,
     )
-    event.hash = _event_hash(event.prev_hash, _fields(event))
+    event.hash = _event_hash(event.prev_hash, _fields(event), key)
     session.add(event)
     session.flush()
     return event
 
 
-def first_broken_link(session: Session) -> int | None:
+def walk_chain(session: Session, key: bytes, marks: frozenset[int] = frozenset()
+               ) -> tuple[int | None, dict[int, tuple[int, str]]]:
+    """Check every link under ``key``: the id of the first event whose link or hash does not hold (or
+    ``None``), and for each id of ``marks`` met on the way, the number of events up to it and its hash.
+
+    A plain (unkeyed) event after a keyed one is broken: it is what a rewrite without the key looks like."""
+    prev, keyed, count, seen = GENESIS, False, 0, {}
+    with session.execute(select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=2000)) as result:
+        for event in result.scalars():
+            this_keyed = event.scheme == KEYED
+            expected = _event_hash(prev, _fields(event), key if this_keyed else None)
+            if event.prev_hash != prev or (keyed and not this_keyed) or not hmac.compare_digest(event.hash, expected):
+                return event.id, seen
+            prev, keyed, count = event.hash, keyed or this_keyed, count + 1
+            if event.id in marks:
+                seen[event.id] = (count, event.hash)
+    return None, seen
+
+
+def first_broken_link(session: Session, key: bytes) -> int | None:
     """The id of the first event whose link or hash does not hold, or ``None`` if all hold."""
-    prev = GENESIS
-    for event in session.scalars(select(AuditEvent).order_by(AuditEvent.id)):
-        if event.prev_hash != prev or event.hash != _event_hash(prev, _fields(event)):
-            return event.id
-        prev = event.hash
-    return None
+    return walk_chain(session, key)[0]
 
 
 @dataclass(frozen=True)

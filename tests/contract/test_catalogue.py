@@ -7,6 +7,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from docservice.db.migrate import is_current, upgrade
 from docservice.db.models import (
@@ -133,7 +134,7 @@ def _chain(svc, count=4):
             audit.append_event(session, username="luutru", action="record.create", object_type="record",
                                object_id=index, detail="thử" if index == 2 else None)
     with svc.catalogue.reader() as session:
-        assert audit.first_broken_link(session) is None
+        assert audit.first_broken_link(session, svc.catalogue.audit_key) is None
         return [e.id for e in session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
 
 
@@ -145,7 +146,7 @@ def test_audit_events_cannot_be_changed_or_removed_through_the_catalogue(svc, wo
             session.execute(text(statement), {"id": ids[1]})
     with svc.catalogue.reader() as session:
         assert [e.username for e in session.scalars(select(AuditEvent).order_by(AuditEvent.id))] == ["luutru"] * 4
-        assert audit.first_broken_link(session) is None
+        assert audit.first_broken_link(session, svc.catalogue.audit_key) is None
 
 
 @pytest.mark.parametrize("tampering", ["change", "detail", "delete"])
@@ -160,7 +161,104 @@ def test_the_audit_chain_finds_the_first_tampered_event(svc, world, tampering):
         connection.execute(text(statement), {"id": target})
     with svc.catalogue.reader() as session:
         # a removed event shows as a broken link at the event after it
-        assert audit.first_broken_link(session) == (ids[2] if tampering == "delete" else target)
+        expected = ids[2] if tampering == "delete" else target
+        assert audit.first_broken_link(session, svc.catalogue.audit_key) == expected
+
+
+# --- an attacker with the database owner's rights, without the audit key (kept outside the database) ---
+
+def _attacker_hash(prev, event, key=None):
+    """What the attacker can compute: the chain's plain SHA-256 (or an HMAC under a key of their own)."""
+    import hashlib
+    import hmac
+    import json
+
+    payload = json.dumps({"prev": prev, **audit._fields(event)}, sort_keys=True, ensure_ascii=False).encode()
+    return hmac.new(key, payload, hashlib.sha256).hexdigest() if key else hashlib.sha256(payload).hexdigest()
+
+
+def _rewrite_from(connection, first_id, key=None, scheme="keep"):
+    """Recompute every link from ``first_id`` on as the attacker can (rows changed in place)."""
+    with Session(bind=connection) as session:
+        events = session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+        prev = audit.GENESIS
+        for event in events:
+            if event.id >= first_id:
+                event.prev_hash = prev
+                if scheme != "keep":
+                    event.scheme = scheme
+                event.hash = _attacker_hash(prev, event, key)
+            prev = event.hash
+        session.flush()
+        session.commit()
+
+
+def _trail(svc):
+    return svc.verify_audit_trail()
+
+
+def _checkpointed_chain(svc, count=6):
+    ids = _chain(svc, count)
+    assert svc.write_audit_checkpoint() is not None
+    assert _trail(svc) == []
+    return ids
+
+
+@pytest.mark.parametrize("attack", ["delete_newest", "rewrite_and_rehash", "rewrite_as_plain_chain",
+                                    "rehash_with_own_key", "forged_append", "forged_append_plain", "delete_middle"])
+def test_the_keyed_chain_and_its_checkpoints_show_what_the_database_owner_did(svc, world, attack):
+    """Each attack of the database owner who lacks the key: dropping the newest events, rewriting an event
+    and recomputing every later link (as a plain chain, or keyed with a key of their own), appending a forged
+    event — ``audit verify`` names it."""
+    ids = _checkpointed_chain(svc)
+    with svc.catalogue.engine.begin() as connection:
+        bypass_append_only(connection)
+        if attack == "delete_newest":
+            connection.execute(text("DELETE FROM audit_events WHERE id >= :id"), {"id": ids[-2]})
+        elif attack == "delete_middle":
+            connection.execute(text("DELETE FROM audit_events WHERE id = :id"), {"id": ids[3]})
+        elif attack.startswith("rewrite") or attack == "rehash_with_own_key":
+            connection.execute(text("UPDATE audit_events SET username = 'ke.gian' WHERE id = :id"), {"id": ids[2]})
+            _rewrite_from(connection, ids[2], key=b"k" * 32 if attack == "rehash_with_own_key" else None,
+                          scheme=None if attack == "rewrite_as_plain_chain" else "keep")
+        else:
+            last = connection.execute(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).first()
+            forged = AuditEvent(at=last.at, username="ke.gian", action="record.view", object_type="record",
+                                object_id="1", outcome="ok", remote_addr=None, prev_hash=last.hash,
+                                scheme=None if attack == "forged_append_plain" else audit.KEYED)
+            forged.hash = _attacker_hash(last.hash, forged, None if attack == "forged_append_plain" else b"x" * 32)
+            with Session(bind=connection) as session:
+                session.add(forged)
+                session.commit()
+    findings = _trail(svc)
+    assert findings, attack
+    if attack == "delete_newest":  # the chain itself still holds: the checkpoint shows the loss
+        assert "Điểm kiểm tra" in findings[0] and "không còn" in findings[0]
+    else:
+        assert "bị hỏng tại sự kiện" in findings[0]
+
+
+def test_a_changed_checkpoint_file_is_found_and_a_missing_one_is_said(svc, world):
+    _checkpointed_chain(svc)
+    path = svc.settings.audit_checkpoints_path
+    line = path.read_text()
+    path.write_text(line.replace('"count": 6', '"count": 5'))
+    assert any("không đúng chữ ký" in f for f in _trail(svc))
+    path.unlink()
+    assert any("Không có điểm kiểm tra" in f for f in _trail(svc))
+    assert svc.write_audit_checkpoint() is not None and _trail(svc) == []
+    assert svc.write_audit_checkpoint() is None  # nothing new since the last one
+
+
+def test_events_before_the_keyed_chain_verify_and_may_only_come_first(svc, world):
+    """Trails from before the key: plain SHA-256 events are accepted at the start of the chain only."""
+    ids = _chain(svc, 4)
+    with svc.catalogue.engine.begin() as connection:
+        bypass_append_only(connection)
+        _rewrite_from(connection, ids[0], scheme=None)  # as the upgrade found them: plain, unkeyed
+    _chain(svc, 2)  # appended after the upgrade: keyed
+    with svc.catalogue.reader() as session:
+        assert audit.first_broken_link(session, svc.catalogue.audit_key) is None
 
 
 def _principal(session, username):

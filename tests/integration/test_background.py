@@ -71,3 +71,27 @@ def test_a_failing_job_is_marked_failed_and_the_worker_goes_on(svc, world, monke
         assert session.get(Job, first).error == "ZeroDivisionError"
     with pytest.raises(ValueError):
         enqueue(svc, "khong-co")
+
+
+def test_the_job_worker_writes_audit_checkpoints_while_it_runs(svc, world):
+    """The worker's checkpoint thread writes one on its period, and only when the chain has moved."""
+    import threading
+
+    from docservice.jobs.worker import run_forever
+    from docservice.security.audit import append_event
+    from docservice.security.checkpoints import read_checkpoints
+
+    stop = threading.Event()
+    worker = threading.Thread(target=run_forever, args=(svc,), kwargs={"poll_seconds": 0.05,
+                                                                        "should_stop": stop.is_set})
+    with svc.catalogue.session() as session:
+        append_event(session, username="luutru", action="record.view", object_id=1)
+    worker.start()
+    path, key = svc.settings.audit_checkpoints_path, svc.catalogue.audit_key
+    deadline = dt.datetime.now() + dt.timedelta(seconds=10)
+    while not read_checkpoints(path, key)[0] and dt.datetime.now() < deadline:
+        stop.wait(0.1)
+    stop.set()
+    worker.join(timeout=10)
+    (point,), problems = read_checkpoints(path, key)
+    assert problems == [] and point.count == 1 and svc.verify_audit_trail() == []

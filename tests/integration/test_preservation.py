@@ -82,6 +82,11 @@ def test_a_backup_taken_while_running_restores_on_an_empty_root_with_the_same_re
     assert made.exit_code == 0, made.output
     assert "8 tệp" in made.output
     assert run_cli("backup", out).exit_code == 1  # never over an earlier backup
+    # the audit trail travels with it: the key (kept in the archive dir here) and signed checkpoints, the last
+    # of them the snapshot's head (also added to the archive's own file)
+    assert (out / "audit.key").read_bytes() == services.settings.audit_key_path.read_bytes()
+    backed_up = (out / "audit-checkpoints.jsonl").read_text().splitlines()
+    assert backed_up and backed_up[-1] == services.settings.audit_checkpoints_path.read_text().splitlines()[-1]
 
     with _fresh_database(database_url, "restore") as target_url:
         for name, value in {"ARCHIVE_DIR": tmp_path / "moi" / "archive",
@@ -91,10 +96,11 @@ def test_a_backup_taken_while_running_restores_on_an_empty_root_with_the_same_re
             monkeypatch.setenv("DOCSERVICE_DATABASE_URL", target_url)
         restored = run_cli("restore", out)
         assert restored.exit_code == 0, restored.output
-        assert "Đã khôi phục 8 tệp" in restored.output
+        assert "Đã khôi phục 8 tệp" in restored.output and "Cảnh báo nhật ký" not in restored.output
         fresh = Services.build(Settings())
         try:
             assert _snapshot(fresh) == before
+            assert run_cli("audit", "verify").exit_code == 0
             assert run_cli("fixity").exit_code == 0
             assert run_cli("restore", out).exit_code == 1  # only into an empty root
         finally:

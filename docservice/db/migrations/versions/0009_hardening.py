@@ -40,11 +40,11 @@ def upgrade() -> None:
     )
     op.create_index(op.f('ix_login_failures_updated_at'), 'login_failures', ['updated_at'], unique=False)
     # A plain ADD COLUMN: a batch (copy-and-rename) would drop the append-only triggers of the table.
-    op.add_column('audit_events', sa.Column('mac', sa.String(length=64), nullable=True))
+    op.add_column('audit_events', sa.Column('scheme', sa.String(length=16), nullable=True))
 
 
 def downgrade() -> None:
-    op.drop_column('audit_events', 'mac')
+    op.drop_column('audit_events', 'scheme')
     op.drop_index(op.f('ix_login_failures_updated_at'), table_name='login_failures')
     op.drop_table('login_failures')
     op.drop_index(op.f('ix_web_sessions_user_id'), table_name='web_sessions')
