@@ -64,15 +64,11 @@ def api_blueprint(name: str, tag: str, *, public: bool = False) -> APIBlueprint:
     return bp
 
 
-def audit_read(action: str, object_type: str, row: Any) -> None:
+def audit_read(action: str, row: Any) -> None:
     """An audit event for reading a confidential (mật or above) document, record or meeting."""
-    from docservice.db.models import Clearance
-    from docservice.security.audit import append_event
+    from docservice.security.audit import audit_reads, confidential_read
 
-    if row.confidentiality >= Clearance.mat:
-        with services().catalogue.session() as session:
-            append_event(session, username=caller().username, action=action, object_type=object_type,
-                         object_id=row.id, remote_addr=request.remote_addr)
+    audit_reads(services().catalogue, caller(), action, [confidential_read(row)])
 
 
 _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})

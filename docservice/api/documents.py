@@ -46,7 +46,7 @@ def get_document(path: IdPath):
     with services().catalogue.reader() as session:
         doc = policy.get_visible(session, Document, path.id, principal)
         out = document_out(doc)
-    audit_read("document.view", "document", doc)
+    audit_read("document.view", doc)
     return dump(out)
 
 
@@ -55,7 +55,7 @@ def _download(doc_id: int, kind: str):
     policy.require(principal, "document.read")
     with svc.catalogue.reader() as session:
         doc = policy.get_visible(session, Document, doc_id, principal)
-    audit_read(f"document.download.{kind}", "document", doc)
+    audit_read(f"document.download.{kind}", doc)
     digest = doc.docx_sha256 if kind == "docx" else doc.pdf_sha256
     name = f"{doc.number.replace('/', '-')}.{kind}"
     return send_file(svc.blobs.open(digest), mimetype=_MIME[kind], download_name=name,

@@ -96,7 +96,7 @@ def get_meeting(path: IdPath):
     with services().catalogue.reader() as session:
         meeting = policy.get_visible(session, Meeting, path.id, principal)
         out = meeting_out(meeting)
-    audit_read("meeting.view", "meeting", meeting)
+    audit_read("meeting.view", meeting)
     return dump(out)
 
 

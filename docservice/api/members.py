@@ -16,7 +16,7 @@ from docservice.errors import Forbidden
 from docservice.generation.dossier import build_dossier, dossier_parts, transfer_package
 from docservice.registry.members import add_member, history, record_change
 from docservice.security import policy
-from docservice.security.audit import append_event
+from docservice.security.audit import append_event, audit_reads
 
 blueprint = api_blueprint("members", "Đảng viên")
 
@@ -142,6 +142,8 @@ def _dossier_request(member_id: int, action: str):
         parts = dossier_parts(session, member, principal)
         append_event(session, username=principal.username, action=action, object_type="member",
                      object_id=member.id, remote_addr=request.remote_addr)
+    audit_reads(svc.catalogue, principal, f"{action}.read",
+                [(p.source, p.source_id, p.confidentiality) for p in parts], detail=f"member={member.id}")
     return svc, member, org, parts
 
 

@@ -113,7 +113,7 @@ def get_record(path: IdPath, query: RecordView):
             corrections=[{"version": c.version, "changed_at": c.changed_at, "changes": c.changes,
                           "reason": c.reason} for c in past["corrections"]],
         )
-    audit_read("search.open" if query.from_search else "record.view", "record", record)
+    audit_read("search.open" if query.from_search else "record.view", record)
     return dump(detail)
 
 
@@ -126,7 +126,7 @@ def record_versions(path: IdPath):
         record = record_or_404(session, path.id, principal)
         past = history(session, record, principal)
         out = RecordVersions(items=[record_out(r) for r in past["versions"]])
-    audit_read("record.versions", "record", record)
+    audit_read("record.versions", record)
     return dump(out)
 
 
@@ -193,6 +193,6 @@ def download_record(path: IdPath):
     if record.disposed_at is not None:
         raise Gone(f"Hồ sơ số {record.id} đã được hủy ngày {record.disposed_at:%d/%m/%Y} theo quy định; "
                    "chỉ còn thông tin mô tả.")
-    audit_read("record.download", "record", record)
+    audit_read("record.download", record)
     return send_file(svc.blobs.open(record.sha256), mimetype="application/pdf",
                      download_name=f"record-{record.id}.pdf", etag=record.sha256, max_age=0)

@@ -25,7 +25,7 @@ from sqlalchemy import or_
 from sqlalchemy.orm import Session
 
 from docservice.archive.blobs import BlobStore
-from docservice.db.models import Document, Member, Organization, Record
+from docservice.db.models import Clearance, Document, Member, Organization, Record
 from docservice.security import policy
 
 FONT_DIR = Path("/usr/share/fonts/truetype/liberation2")
@@ -52,6 +52,7 @@ class Part:
     sha256: str
     source: str  # "document" | "record"
     source_id: int
+    confidentiality: Clearance = Clearance.thuong
 
     @property
     def label(self) -> str:
@@ -71,10 +72,10 @@ def dossier_parts(session: Session, member: Member, principal: policy.Principal)
     signed = {r.document_id for r in records if r.document_id}
     documents = [d for d in session.scalars(policy.visible(Document, principal).where(Document.member_id == member.id))
                  if d.id not in signed]
-    parts = [Part(TEMPLATE_STAGES.get(d.template, "khac"), d.title, d.number, d.date, d.pdf_sha256, "document", d.id)
-             for d in documents]
-    parts += [Part(r.stage or _record_stage(r, session), r.title, r.number, r.date, r.sha256, "record", r.id)
-              for r in records]
+    parts = [Part(TEMPLATE_STAGES.get(d.template, "khac"), d.title, d.number, d.date, d.pdf_sha256, "document", d.id,
+                  d.confidentiality) for d in documents]
+    parts += [Part(r.stage or _record_stage(r, session), r.title, r.number, r.date, r.sha256, "record", r.id,
+                   r.confidentiality) for r in records]
     order = list(STAGES)
     return sorted(parts, key=lambda p: (order.index(p.stage), p.date, p.source, p.source_id))
 

@@ -16,7 +16,7 @@ from docservice.oversight.figures import MINUTES_TYPE, RESOLUTION_TYPE, Period, 
 from docservice.oversight.printing import BookEntry, Letterhead, ReportSection, book_pdf, report_pdf
 from docservice.rules import RuleProfile
 from docservice.security import policy
-from docservice.security.audit import append_event
+from docservice.security.audit import append_event, audit_reads, confidential_read
 
 MAX_BOOK_ENTRIES = 400
 BOOKS = {"minutes": (MINUTES_TYPE, "Sổ biên bản sinh hoạt chi bộ"), "resolutions": (RESOLUTION_TYPE, "Sổ nghị quyết")}
@@ -114,9 +114,10 @@ def term_label(name: str) -> str:
 
 
 def book_entries(session: Session, org: Organization, doc_type: str, period: Period, principal: policy.Principal,
-                 read_blob: Any) -> list[BookEntry]:
+                 read_blob: Any) -> tuple[list[BookEntry], list[tuple[str, int, Any]]]:
     """Every minutes (or resolution) of the organisation in the period that the caller may see: the archived
-    signed copy when there is one, else the generated PDF; archived records made outside the system too."""
+    signed copy when there is one, else the generated PDF; archived records made outside the system too.
+    Also every paper read for it (for the audit trail)."""
     documents = list(session.scalars(policy.visible(Document, principal).where(
         Document.organization_id == org.id, Document.doc_type == doc_type, Document.date >= period.start,
         Document.date <= period.end)))
@@ -133,29 +134,32 @@ def book_entries(session: Session, org: Organization, doc_type: str, period: Per
         except (DocserviceError, OSError):  # a missing file: the book shows a stand-in page for it
             return b""
 
-    entries = []
+    entries, reads = [], []
     for d in documents:
         copy = signed.get(d.id)
         entries.append((d.date, d.sequence, BookEntry(d.number, d.date, d.title,
                                                       "bản ký lưu trữ" if copy else "bản do hệ thống lập",
                                                       read(copy.sha256 if copy else d.pdf_sha256))))
+        reads.append(confidential_read(copy or d))
     for r in records:
         if r.document_id is None:
             entries.append((r.date, 10**9, BookEntry(r.number or "", r.date, r.title, "hồ sơ lưu trữ",
                                                      read(r.sha256))))
-    return [e for _, _, e in sorted(entries, key=lambda x: (x[0], x[1], x[2].number))]
+            reads.append(confidential_read(r))
+    return [e for _, _, e in sorted(entries, key=lambda x: (x[0], x[1], x[2].number))], reads
 
 
 def book(session: Session, org: Organization, which: str, principal: policy.Principal, profile: RuleProfile, *,
-         year: int | None, term_id: int | None, read_blob: Any, today: dt.date) -> tuple[bytes, int]:
-    """The book as one PDF and the number of documents in it."""
+         year: int | None, term_id: int | None, read_blob: Any, today: dt.date
+         ) -> tuple[bytes, list[tuple[str, int, Any]]]:
+    """The book as one PDF, and the papers in it (type, id, confidentiality) for the audit trail."""
     doc_type, title = BOOKS[which]
     if term_id is not None:
         period, label = _term_period(session, org, term_id)
     else:
         period, label = Period.of_year(year or today.year), f"Năm {year or today.year}"
-    entries = book_entries(session, org, doc_type, period, principal, read_blob)
-    return book_pdf(profile, letterhead(session, org, profile, today), title, label, entries), len(entries)
+    entries, reads = book_entries(session, org, doc_type, period, principal, read_blob)
+    return book_pdf(profile, letterhead(session, org, profile, today), title, label, entries), reads
 
 
 def term_ids(session: Session, org: Organization) -> list[tuple[int, str]]:
@@ -175,12 +179,13 @@ def book_download(catalogue: Any, blobs: Any, rules: Any, org_id: int, which: st
 
     with catalogue.reader() as session:
         org = policy.get_organization(session, org_id, principal)
-        body, count = book(session, org, which, principal, rules.for_date(dt.date(year, 12, 31) if year else today),
+        body, reads = book(session, org, which, principal, rules.for_date(dt.date(year, 12, 31) if year else today),
                            year=year, term_id=term_id, read_blob=read_blob, today=today)
+    detail = f"book={which};year={year};term={term_id};documents={len(reads)}"
     with catalogue.session() as session:
         append_event(session, username=principal.username, action="book.download", object_type="organization",
-                     object_id=org_id, remote_addr=remote_addr,
-                     detail=f"book={which};year={year};term={term_id};documents={count}")
+                     object_id=org_id, remote_addr=remote_addr, detail=detail)
+    audit_reads(catalogue, principal, "book.read", reads, detail=f"book={which};organization={org_id}")
     return body
 
 

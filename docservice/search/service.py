@@ -12,6 +12,7 @@ from docservice.db.models import Organization, Record
 from docservice.search.interface import SearchIndex, SearchRequest, Visibility
 from docservice.search.snippets import make_snippet
 from docservice.security import policy
+from docservice.security.audit import audit_reads, confidential_read
 
 
 @dataclass(frozen=True)
@@ -72,4 +73,6 @@ def search_records(
         ).all())
         hits = [_hit(records[h.id], h.score, make_snippet(_searched_text(records[h.id]), request.query))
                 for h in result.hits if h.id in records]
+    # a snippet shows a piece of the paper's text: for a confidential one, that is a read like opening it
+    audit_reads(catalogue, principal, "search.snippet", [confidential_read(records[h["id"]]) for h in hits])
     return SearchPage(result.total, request.page, request.per_page, hits, _facets(result.facets, names))

@@ -17,14 +17,14 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TextIO
 
 from sqlalchemy import Select, select, text
 from sqlalchemy.orm import Session
 
-from docservice.db.models import AuditEvent
+from docservice.db.models import AuditEvent, Clearance
 
 GENESIS = "0" * 64
 KEYED = "hmac-sha256"
@@ -99,6 +99,26 @@ def walk_chain(session: Session, key: bytes, marks: frozenset[int] = frozenset()
 def first_broken_link(session: Session, key: bytes) -> int | None:
     """The id of the first event whose link or hash does not hold, or ``None`` if all hold."""
     return walk_chain(session, key)[0]
+
+
+def confidential_read(row: Any) -> tuple[str, int, Clearance]:
+    """A document, record or meeting row as ``audit_reads`` takes it."""
+    return row.__tablename__.removesuffix("s"), row.id, row.confidentiality
+
+
+def audit_reads(catalogue: Any, principal: Any, action: str, items: Iterable[tuple[str, int, Clearance]], *,
+                detail: str | None = None) -> int:
+    """One event for each confidential (mật or above) object among ``items`` (type, id, level) that
+    ``principal`` read — viewed, downloaded, shown in a snippet, gathered in a book or a dossier — with the
+    principal's address. Every path that shows a confidential paper's content comes through here; the
+    number of events written."""
+    wanted = [(kind, object_id) for kind, object_id, level in items if level >= Clearance.mat]
+    if wanted:
+        with catalogue.session() as session:
+            for kind, object_id in wanted:
+                append_event(session, username=principal.username, action=action, object_type=kind,
+                             object_id=object_id, remote_addr=principal.remote_addr, detail=detail)
+    return len(wanted)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from docservice.security import policy
 from docservice.validation import validation_failed
 from docservice.web.forms import EmptyForm, refusals_into
 from docservice.web.i18n import IMPORT_STATUS
-from docservice.web.reading import doc_type_names
+from docservice.web.reading import audit_read, doc_type_names
 from docservice.web.session import clearance_levels, login_required, organizations_in_scope
 
 bp = Blueprint("archiving", __name__)
@@ -108,6 +108,7 @@ def review_record(record_id: int):
             return redirect(url_for("archiving.review_queue"))
     with svc.catalogue.reader() as session:
         record = record_or_404(session, record_id, g.principal)
+        audit_read("record.view", record)  # the page shows the record's text beside its file
         page = render_template("review.html", record=record, form=form, errors=errors, doc_types=doc_type_names(),
                                organizations=organizations_in_scope(session),
                                levels=clearance_levels(),

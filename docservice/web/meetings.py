@@ -10,7 +10,7 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from docservice.db.models import Clearance, Document, Meeting, Organization, OrgKind
+from docservice.db.models import Document, Meeting, Organization, OrgKind
 from docservice.errors import DocserviceError
 from docservice.meetings.documents import generate_for_meeting
 from docservice.meetings.models import MeetingIn
@@ -18,7 +18,7 @@ from docservice.meetings.service import record_meeting
 from docservice.registry.members import members_on
 from docservice.security import policy
 from docservice.web.forms import EmptyForm, refusals_into
-from docservice.web.reading import audit_event, doc_type_names
+from docservice.web.reading import audit_read, doc_type_names
 from docservice.web.session import clearance_levels, login_required
 
 bp = Blueprint("secretary", __name__)
@@ -142,8 +142,7 @@ def meeting_page(meeting_id: int):
         documents = list(session.scalars(policy.visible(Document, g.principal).where(
             Document.meeting_id == meeting.id).order_by(Document.id)))
         session.expunge_all()
-    if meeting.confidentiality >= Clearance.mat:
-        audit_event("meeting.view", "meeting", meeting.id)
+    audit_read("meeting.view", meeting)
     return render_template("meeting.html", meeting=meeting, attendance=attendance, organization=organization,
                            documents=documents, statuses=STATUSES, kinds=KINDS, form=EmptyForm(),
                            may_write=policy.may(g.principal, "meeting.write"))
@@ -179,8 +178,7 @@ def document_page(document_id: int):
         document = policy.get_visible(session, Document, document_id, g.principal)
         organization = session.get(Organization, document.organization_id).name
         session.expunge_all()
-    if document.confidentiality >= Clearance.mat:
-        audit_event("document.view", "document", document.id)
+    audit_read("document.view", document)
     return render_template("document.html", document=document, organization=organization,
                            doc_types=doc_type_names(), may_file=policy.may(g.principal, "record.create"))
 
@@ -191,8 +189,7 @@ def document_file(document_id: int, kind: str):
     svc = _svc()
     with svc.catalogue.reader() as session:
         document = policy.get_visible(session, Document, document_id, g.principal)
-    if document.confidentiality >= Clearance.mat:
-        audit_event(f"document.download.{kind}", "document", document.id)
+    audit_read(f"document.download.{kind}", document)
     digest = document.docx_sha256 if kind == "docx" else document.pdf_sha256
     inline = kind == "pdf" and request.args.get("xem") == "1"
     response = send_file(svc.blobs.open(digest), mimetype=MIME[kind], as_attachment=not inline,

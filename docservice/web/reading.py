@@ -15,12 +15,12 @@ from pydantic import ValidationError
 
 from docservice.api.schemas import SearchQuery
 from docservice.archive.service import history, record_or_404
-from docservice.db.models import Clearance, Organization
+from docservice.db.models import Organization
 from docservice.errors import Gone
 from docservice.search.interface import SearchRequest
 from docservice.search.query import parse_query
 from docservice.search.service import search_records
-from docservice.security.audit import append_event
+from docservice.security.audit import audit_reads, confidential_read
 from docservice.text import number_key
 from docservice.web.session import login_required, organizations_in_scope
 
@@ -93,8 +93,7 @@ def record_page(record_id: int):
         detail = {"record": record, "organization": organization, "versions": past["versions"],
                   "checks": past["checks"], "corrections": past["corrections"]}
         session.expunge_all()
-    if record.confidentiality >= Clearance.mat:
-        audit_event("search.open" if request.args.get("from") == "search" else "record.view", "record", record.id)
+    audit_read("search.open" if request.args.get("from") == "search" else "record.view", record)
     return render_template("record.html", doc_types=doc_type_names(), verdicts=VERDICTS, **detail)
 
 
@@ -106,17 +105,14 @@ def record_file(record_id: int):
         record = record_or_404(session, record_id, principal)
     if record.disposed_at is not None:
         raise Gone(_("Hồ sơ số %(id)s đã được hủy theo quy định; chỉ còn thông tin mô tả.", id=record.id))
-    if record.confidentiality >= Clearance.mat:
-        audit_event("record.download", "record", record.id)
+    audit_read("record.download", record)
     inline = request.args.get("xem") == "1"
     return send_file(svc.blobs.open(record.sha256), mimetype="application/pdf", as_attachment=not inline,
                      download_name=f"ho-so-{record.id}.pdf", etag=record.sha256, max_age=0)
 
 
-def audit_event(action: str, object_type: str, object_id: int) -> None:
-    """An audit event for the signed-in user's read of a confidential object."""
-    with _svc().catalogue.session() as session:
-        append_event(session, username=g.principal.username, action=action, object_type=object_type,
-                     object_id=object_id, remote_addr=request.remote_addr)
+def audit_read(action: str, row: Any) -> None:
+    """An audit event for the signed-in user's read of a confidential document, record or meeting."""
+    audit_reads(_svc().catalogue, g.principal, action, [confidential_read(row)])
 
 

@@ -281,3 +281,44 @@ def test_the_audit_trail_is_listed_and_exported_for_the_installation_admin_only(
 def _count(svc):
     with svc.catalogue.reader() as session:
         return len(session.scalars(select(AuditEvent.id)).all())
+
+
+def test_every_path_that_shows_a_confidential_record_leaves_an_event(app, client, auth, world, svc):
+    """Beyond the record's own API: the web record page and file, the review page (which shows the full text),
+    search snippets (API and page), the minutes/resolution book and the member's dossier — each read of a
+    mật record is an event with the reader's address; an ordinary record leaves none."""
+    from docservice.db.models import Member, Record
+    from docservice.search.indexer import drain_once
+    from tests.integration.test_web_sessions import _sign_in
+
+    secret, plain = _record(client, auth, world, "mat"), _record(client, auth, world, "thuong")
+    with svc.catalogue.session() as session:
+        member = session.scalar(select(Member).where(Member.organization_id == world.dong_id).limit(1))
+        for record_id in (secret, plain):
+            row = session.get(Record, record_id)
+            row.needs_review, row.member_id = True, member.id
+        member_id = member.id
+    drain_once(svc.catalogue, svc.search_index)
+    start = len(_events(svc))
+    web = app.test_client()
+    _sign_in(web, username="luutru")
+    for record_id in (secret, plain):
+        for path in (f"/records/{record_id}", f"/records/{record_id}/file", f"/records/{record_id}/review"):
+            assert web.get(path, environ_base={"REMOTE_ADDR": "10.6.6.6"}).status_code == 200, path
+    assert "<mark>" in web.get("/search?q=n%E1%BB%99i+dung+ki%E1%BB%83m+tra",
+                               environ_base={"REMOTE_ADDR": "10.6.6.6"}).get_data(as_text=True)
+    archivist = auth("luutru")
+    assert client.get("/api/v1/search", query_string={"q": "kiểm tra nhật ký"}, headers=archivist,
+                      environ_base={"REMOTE_ADDR": "10.6.6.6"}).json["total"] == 2
+    assert client.get(f"/api/v1/organizations/{world.dong_id}/books/resolutions.pdf?year=2025", headers=archivist,
+                      environ_base={"REMOTE_ADDR": "10.6.6.6"}).status_code == 200
+    assert client.get(f"/api/v1/members/{member_id}/dossier.pdf", headers=archivist,
+                      environ_base={"REMOTE_ADDR": "10.6.6.6"}).status_code == 200
+    with svc.catalogue.reader() as session:
+        events = session.execute(select(AuditEvent.action, AuditEvent.object_type, AuditEvent.object_id,
+                                        AuditEvent.remote_addr).order_by(AuditEvent.id).offset(start)).all()
+    reads = [(a, i) for a, t, i, r in events if t == "record"]
+    assert reads == [("record.view", str(secret)), ("record.download", str(secret)), ("record.view", str(secret)),
+                     ("search.snippet", str(secret)), ("search.snippet", str(secret)), ("book.read", str(secret)),
+                     ("member.dossier.read", str(secret))]
+    assert {r for a, t, i, r in events if t == "record"} == {"10.6.6.6"}
