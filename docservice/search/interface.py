@@ -30,10 +30,13 @@ class IndexedRecord:
 
 @dataclass(frozen=True)
 class Visibility:
-    """Applied inside the engine's query: subtree of ``scope_org_id``, confidentiality ≤ level."""
+    """Applied inside the engine's query: subtree of ``scope_org_id``, confidentiality ≤ level, and none of
+    ``hidden`` — records whose index entry is stale (the indexer has not applied a change yet) and which the
+    caller may no longer see, so hits, totals and facets alike leave them out."""
 
     scope_org_id: int
     clearance: int
+    hidden: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -112,6 +112,9 @@ class _Query:
             self.params["number_key"] = request.number_key
         if not request.include_superseded:
             conditions.append("NOT superseded")
+        if visibility.hidden:
+            conditions.append("NOT (record_id = ANY(CAST(:hidden AS integer[])))")
+            self.params["hidden"] = sorted(visibility.hidden)
         self.where = " AND ".join(conditions)
         self.rank = " + ".join(ranks) or "0"
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.orm import contains_eager
+from sqlalchemy import select
+from sqlalchemy.orm import Session, contains_eager
 
 from docservice.db import Catalogue
-from docservice.db.models import Organization, Record
+from docservice.db.models import Organization, OutboxEntry, Record
+from docservice.errors import ServiceUnavailable
 from docservice.search.interface import SearchIndex, SearchRequest, Visibility
 from docservice.search.snippets import make_snippet
 from docservice.security import policy
@@ -48,6 +50,27 @@ def _facets(raw: dict[str, dict[str, int]], org_names: dict[int, str]) -> dict[s
     }
 
 
+HIDDEN_LIMIT = 10_000
+
+
+def no_longer_visible(session: Session, principal: policy.Principal, include_superseded: bool) -> frozenset[int]:
+    """Records with a change the indexer has not applied yet that the caller may not see now (reclassified,
+    moved, disposed, superseded): their index entries may still say otherwise. Too many to leave out
+    one by one is a 503 — the index is catching up."""
+    now_visible = policy.visible(Record, principal).where(Record.id == OutboxEntry.entity_id,
+                                                          Record.disposed_at.is_(None))
+    if not include_superseded:
+        now_visible = now_visible.where(Record.superseded.is_(False))
+    stale = (select(OutboxEntry.entity_id).distinct()
+             .where(OutboxEntry.entity == "record", OutboxEntry.processed_at.is_(None), ~now_visible.exists())
+             .limit(HIDDEN_LIMIT + 1))
+    hidden = frozenset(session.scalars(stale))
+    if len(hidden) > HIDDEN_LIMIT:
+        raise ServiceUnavailable("Chỉ mục tìm kiếm đang cập nhật nhiều thay đổi; vui lòng tìm lại sau ít phút.",
+                                 headers={"Retry-After": "30"})
+    return hidden
+
+
 def search_records(
     request: SearchRequest, principal: policy.Principal, *, catalogue: Catalogue, index: SearchIndex,
 ) -> SearchPage:
@@ -61,7 +84,8 @@ def search_records(
     with catalogue.reader() as session:
         if request.organization_id is not None:
             policy.get_organization(session, request.organization_id, principal)
-        visibility = Visibility(principal.scope_org_id, int(principal.clearance))
+        visibility = Visibility(principal.scope_org_id, int(principal.clearance),
+                                hidden=no_longer_visible(session, principal, request.include_superseded))
         result = index.search(request, visibility)
         ids = [hit.id for hit in result.hits]
         records = {r.id: r for r in session.scalars(policy.visible(Record, principal).where(Record.id.in_(ids))

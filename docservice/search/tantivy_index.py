@@ -138,6 +138,10 @@ def filter_query(request: SearchRequest, visibility: Visibility) -> Any:
         parts.append(_term("number_key", request.number_key))
     if not request.include_superseded:
         parts.append(_term("superseded", 0))
+    if visibility.hidden:
+        parts = [(Occur.Must, _all(parts)),
+                 (Occur.MustNot, Query.term_set_query(SCHEMA, "id", sorted(visibility.hidden)))]
+        return Query.const_score_query(Query.boolean_query(parts), 0.0)
     return Query.const_score_query(_all(parts), 0.0)
 
 

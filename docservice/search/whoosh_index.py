@@ -114,6 +114,8 @@ def filter_query(request: SearchRequest, visibility: Visibility) -> Query:
         parts.append(Term("number_key", request.number_key))
     if not request.include_superseded:
         parts.append(Term("superseded", False))
+    if visibility.hidden:
+        return AndNot(And(parts), Or([Term("id", str(i)) for i in sorted(visibility.hidden)]))
     return And(parts)
 
 

@@ -77,3 +77,30 @@ def test_a_hidden_record_is_not_found_even_by_its_own_words(client, auth, archiv
     for user in USERS:
         body = client.get("/api/v1/search", query_string={"q": secret["marker"]}, headers=auth(user)).json
         assert body["total"] == 0 and body["hits"] == [] and all(not v for v in body["facets"].values()), user
+
+
+def test_while_the_indexer_lags_totals_and_facets_leave_out_what_the_reader_may_no_longer_see(
+        client, auth, world, archive, svc):
+    """A record reclassified to mật, moved to another chi bộ or disposed stays in the index until the indexer
+    applies it. Meanwhile hits were always re-read from the catalogue, but totals and facets came from the
+    index: they must not count it either."""
+    reader = auth("docgia.tay")  # thường, Chi bộ Thôn Tây
+    params = {"q": "xây dựng đảng", "per_page": 100}
+    before = client.get("/api/v1/search", query_string=params, headers=reader).json
+    mine = [r for r in archive if r["org"] == "tay" and r["level"] == Clearance.thuong]
+    assert before["total"] == len(mine) == 2
+    reclassified, moved = mine
+    with svc.catalogue.session() as session:
+        session.get(Record, reclassified["id"]).confidentiality = Clearance.mat
+        session.get(Record, moved["id"]).organization_id = world.dong_id
+        for record in (reclassified, moved):
+            session.add(OutboxEntry(entity="record", entity_id=record["id"], action="upsert"))
+    lagging = client.get("/api/v1/search", query_string=params, headers=reader).json
+    assert lagging["total"] == 0 and lagging["hits"] == []
+    assert all(not values for values in lagging["facets"].values()), lagging["facets"]
+    # the committee still finds both (it may see them) and, once the indexer has caught up, nothing changes
+    everyone = client.get("/api/v1/search", query_string=params, headers=auth("luutru")).json["total"]
+    while drain_once(svc.catalogue, svc.search_index):
+        pass
+    assert client.get("/api/v1/search", query_string=params, headers=reader).json["total"] == 0
+    assert client.get("/api/v1/search", query_string=params, headers=auth("luutru")).json["total"] == everyone
