@@ -20,6 +20,7 @@ __all__ = ["Settings", "create_app"]
 def create_app(config: Settings | dict[str, Any] | None = None) -> OpenAPI:
     """The WSGI application for ``config`` (a ``Settings``, overrides, or the environment)."""
     from docservice.api import register_api
+    from docservice.api.inputs import register_input_checks
     from docservice.api.problems import make_validation_problem, register_error_handlers
     from docservice.api.schemas import Problem
     from docservice.security.headers import register_security_headers
@@ -42,9 +43,8 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> OpenAPI:
         MAX_CONTENT_LENGTH=settings.max_upload_bytes,
         JSON_SORT_KEYS=False,
     )
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["docservice"] = Services.build(settings)
+    register_input_checks(app)
     register_error_handlers(app)
     register_security_headers(app)
     register_request_log(app)

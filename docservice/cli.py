@@ -8,6 +8,8 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -83,13 +85,31 @@ def init(demo: bool) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
-def serve(host: str, port: int, workers: int) -> None:
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
+              help="Số yêu cầu mỗi tiến trình web phục vụ cùng lúc.")
+def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Chạy máy chủ web, bộ lập chỉ mục và bộ xử lý công việc nền."""
     from docservice.serve import children, supervise
 
-    initialise(_services(), demo=False)
-    click.echo(f"docservice: http://{host}:{port}/  (Ctrl-C để dừng)")
-    supervise(children(host, port, workers))
+    services = _services()
+    with _singleton(services, "serve", exit_code=1):
+        initialise(services, demo=False)
+        click.echo(f"docservice: http://{host}:{port}/  (Ctrl-C để dừng)")
+        supervise(children(host, port, workers, threads))
+
+
+@contextmanager
+def _singleton(services: Services, name: str, *, exit_code: int | None = None) -> Iterator[None]:
+    """The archive's lock for ``name`` held while the block runs; another holder ends this command."""
+    from docservice.serve import ALREADY_RUNNING
+    from docservice.services import AlreadyRunning
+
+    try:
+        with services.singleton(name):
+            yield
+    except AlreadyRunning as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(ALREADY_RUNNING if exit_code is None else exit_code)
 
 
 def _stop_flag() -> list[bool]:
@@ -110,8 +130,9 @@ def indexer() -> None:
 
     services = _services()
     flag = _stop_flag()
-    run_forever(services.catalogue, services.search_index,
-                poll_seconds=services.settings.indexer_poll_seconds, should_stop=lambda: flag[0])
+    with _singleton(services, "indexer"):
+        run_forever(services.catalogue, services.search_index,
+                    poll_seconds=services.settings.indexer_poll_seconds, should_stop=lambda: flag[0])
 
 
 @main.command()
@@ -152,7 +173,8 @@ def worker() -> None:
 
     services = _services()
     flag = _stop_flag()
-    run_forever(services, should_stop=lambda: flag[0])
+    with _singleton(services, "worker"):
+        run_forever(services, should_stop=lambda: flag[0])
 
 
 @main.command()

@@ -106,6 +106,22 @@ class Settings(BaseSettings):
     indexer_poll_seconds: float = Field(
         0.3, gt=0, le=60, description="how often the indexer looks for new work in the outbox"
     )
+    heavy_slots: int = Field(
+        0, ge=0, le=64, description="heavy work on untrusted input (layout checks, template dry runs, PDF parts of "
+        "books and dossiers, OCR pages) running at once on a host, each in a limited child process; 0 = cores − 1 "
+        "(at least 1)")
+    heavy_wait_seconds: float = Field(
+        10, ge=0, le=600, description="how long such work waits for a free slot before the answer is 503 with "
+        "Retry-After")
+    heavy_seconds: float = Field(
+        20, gt=0, le=3600, description="time one such task may take (a layout check, a template's dry run, one part "
+        "of a book) before it is stopped and refused as too complex (422)")
+    heavy_memory_mb: int = Field(
+        1024, ge=128, le=65536, description="memory one such task's process may map before it is stopped and "
+        "refused as too complex (422)")
+    ocr_seconds: int = Field(
+        300, ge=10, le=24 * 3600, description="time the OCR of one uploaded file may take; pages not read by then "
+        "are left unread with a warning (imports from a folder are not limited)")
     audit_key_file: Path | None = Field(
         None, description="the key of the audit chain (HMAC), generated once; default audit.key in the archive dir. "
         "Keep it where the database's owner cannot read it to make the chain proof against them (see Security)")

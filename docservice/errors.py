@@ -139,6 +139,22 @@ class TemplateError(ValidationFailed):
     default_detail = N_("Không thể điền mẫu văn bản.")
 
 
+class TooComplex(ValidationFailed):
+    code, title = "too_complex", N_("Tệp quá phức tạp để xử lý")
+    default_detail = N_("Tệp cần quá nhiều thời gian hoặc bộ nhớ để xử lý; hãy kiểm tra lại tệp.")
+
+
+class UnreadableFile(ValidationFailed):
+    code, title = "unreadable_file", N_("Không đọc được tệp")
+    default_detail = N_("Tệp hỏng hoặc có cấu trúc bất thường; không xử lý được.")
+
+
+class InsufficientStorage(DocserviceError):
+    status, code, title = 507, "insufficient_storage", N_("Kho lưu trữ đã đầy")
+    default_detail = N_("Kho lưu trữ đã đầy: không lưu được gì thêm. Hãy báo quản trị hệ thống giải phóng dung lượng; "
+                        "không có gì bị lưu dở.")
+
+
 class TooManyAttempts(DocserviceError):
     status, code, title = 429, "too_many_attempts", N_("Quá nhiều lần thử")
     default_detail = N_("Có quá nhiều lần đăng nhập sai từ máy này. Vui lòng thử lại sau ít phút.")

@@ -1,11 +1,15 @@
 """``docservice serve``: gunicorn web workers, one indexer and one job worker, supervised.
 
 Each part runs as a child process. A child that exits is restarted (with a growing pause if it
-keeps failing); SIGTERM or Ctrl-C stops them all and waits for them.
+keeps failing); SIGTERM or Ctrl-C stops them all and waits for them. Every part is started with a
+parent-death signal, so it ends when the supervisor ends, even by ``kill -9``; the indexer and the job
+worker hold the archive's lock for their kind, so a second one never runs on the same archive (one that
+finds it taken exits with ``ALREADY_RUNNING`` and is tried again a little later).
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import subprocess
@@ -16,6 +20,16 @@ from dataclasses import dataclass, field
 import click
 
 RESTART_PAUSE_MAX = 30.0
+ALREADY_RUNNING = 75  # EX_TEMPFAIL: the part's lock on the archive is held by another process
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with(supervisor: int) -> None:
+    """In the new part, before it runs: SIGTERM when the supervisor dies — or now, if it already has."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    if os.getppid() != supervisor:
+        os._exit(1)
 
 
 @dataclass
@@ -29,7 +43,9 @@ class Child:
 
     def start(self) -> None:
         env = {"DOCSERVICE_LOG_FORMAT": "json", **os.environ, **self.env}
-        self.process = subprocess.Popen(self.command, env=env)
+        supervisor = os.getpid()
+        # preexec_fn is safe here: the supervisor runs one thread
+        self.process = subprocess.Popen(self.command, env=env, preexec_fn=lambda: _die_with(supervisor))
         self.started_at = time.monotonic()
 
     def stop(self) -> None:
@@ -46,14 +62,16 @@ class Child:
             self.process.wait()
 
 
-def children(host: str, port: int, workers: int) -> list[Child]:
+def children(host: str, port: int, workers: int, threads: int = 8) -> list[Child]:
+    """The parts: gunicorn's workers each serve ``threads`` requests at once, so requests that wait (on a
+    conversion, on heavy work in the sandbox) never hold up the others."""
     python = sys.executable
     pooled = {"DOCSERVICE_CONVERTER": "pool"}
     return [
         Child("converter", [python, "-m", "docservice.cli", "converter"]),
         Child("web", [python, "-m", "gunicorn", "--config", "python:docservice.logs", "--bind", f"{host}:{port}",
-                      "--workers", str(workers), "--timeout", "180", "--graceful-timeout", "20",
-                      "docservice.wsgi:app"], pooled),
+                      "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
+                      "--timeout", "180", "--graceful-timeout", "20", "docservice.wsgi:app"], pooled),
         Child("indexer", [python, "-m", "docservice.cli", "indexer"]),
         Child("worker", [python, "-m", "docservice.cli", "worker"], pooled),
     ]
@@ -88,6 +106,10 @@ def _restart(part: Child) -> None:
     part.failures = 0 if ran_for > 60 else part.failures + 1
     pause = min(RESTART_PAUSE_MAX, 0.5 * 2 ** part.failures)
     code = part.process.returncode if part.process else None
-    click.echo(f"docservice: {part.name} exited ({code}); restarting in {pause:.1f} s", err=True)
+    if code == ALREADY_RUNNING:
+        pause = RESTART_PAUSE_MAX
+        click.echo(f"docservice: another {part.name} holds this archive; trying again in {pause:.0f} s", err=True)
+    else:
+        click.echo(f"docservice: {part.name} exited ({code}); restarting in {pause:.1f} s", err=True)
     time.sleep(pause)
     part.start()

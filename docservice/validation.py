@@ -1,7 +1,9 @@
-"""Pydantic validation errors → one ``ValidationFailed`` with a Vietnamese message per field."""
+"""Pydantic validation errors → one ``ValidationFailed`` with a Vietnamese message per field; and the check
+every text a caller sends passes first (no NUL, no lone surrogates — what no database or page can hold)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import ValidationError
@@ -34,6 +36,7 @@ _MESSAGES = {
     "dict_type": "Phải là một đối tượng JSON.",
     "model_type": "Phải là một đối tượng JSON.",
     "json_invalid": "JSON không hợp lệ.",
+    "string_pattern_mismatch": "Có ký tự hoặc dạng viết không được phép.",
     "value_error": "Giá trị không hợp lệ.",
 }
 
@@ -61,3 +64,34 @@ def field_errors(exc: ValidationError, prefix: str = "") -> dict[str, str]:
 def validation_failed(exc: ValidationError, prefix: str = "") -> ValidationFailed:
     errors = field_errors(exc, prefix)
     return ValidationFailed(f"Dữ liệu không hợp lệ ở {len(errors)} trường.", errors=errors)
+
+
+_UNSAFE = re.compile(r"[\x00\ud800-\udfff]")
+UNSAFE_TEXT = "Dữ liệu có ký tự không hợp lệ (ký tự NUL hoặc mã Unicode hỏng)."
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")  # what no printed page can show
+
+
+def unsafe_text(value: Any, path: str = "", pattern: re.Pattern[str] = _UNSAFE) -> str | None:
+    """The path of the first string in ``value`` (nested lists and dicts, keys included) holding a NUL or a
+    lone surrogate — characters that PostgreSQL refuses and that cannot be written out as UTF-8 — or
+    ``None`` when there is none."""
+    pending: list[tuple[str, Any]] = [(path, value)]
+    while pending:
+        where, item = pending.pop()
+        if isinstance(item, str):
+            if pattern.search(item):
+                return where or "body"
+        elif isinstance(item, dict):
+            pending.extend((f"{where}.{key}" if where else str(key), key) for key in item)
+            pending.extend((f"{where}.{key}" if where else str(key), child) for key, child in item.items())
+        elif isinstance(item, list | tuple):
+            pending.extend((f"{where}.{index}" if where else str(index), child) for index, child in enumerate(item))
+    return None
+
+
+def refuse_unsafe_text(value: Any, path: str = "") -> Any:
+    """``value`` itself, or ``ValidationFailed`` naming where it holds unsafe characters."""
+    where = unsafe_text(value, path)
+    if where is not None:
+        raise ValidationFailed(UNSAFE_TEXT, errors={where: "Có ký tự không hợp lệ."})
+    return value

@@ -182,5 +182,7 @@ CASES = [
     Case("path_like_filename", lambda: text_pdf("Tên tệp giả đường dẫn."), 201, filename="../../../../etc/passwd.pdf"),
     Case("control_characters_in_filename", lambda: text_pdf("Tên tệp có ký tự điều khiển."), 201,
          filename="bien\x01ban\x7f.pdf"),
-    Case("trailing_garbage_after_eof", lambda: VALID + b"\n%%EOF rac rac\n" * 3, 201),
+    Case("trailing_garbage_after_eof", lambda: VALID + b"\n%%EOF rac rac\n" * 3, 201, warning="sau dấu kết thúc"),
+    Case("bytes_appended_after_the_last_eof", lambda: VALID + b"\x00\x00hidden payload" * 50, 201,
+         warning="sau dấu kết thúc"),
 ]

@@ -20,7 +20,7 @@ _PROBLEM_TEXT = {
     400: "Câu tìm kiếm không dùng được", 401: "Chưa đăng nhập", 403: "Không có quyền",
     404: "Không tìm thấy (hoặc ngoài phạm vi được xem)", 409: "Xung đột dữ liệu", 410: "Đã hủy theo quy định",
     413: "Tệp quá lớn", 415: "Không phải PDF", 422: "Dữ liệu không hợp lệ", 429: "Quá nhiều lần thử",
-    503: "Dịch vụ tạm thời bận",
+    503: "Dịch vụ tạm thời bận", 507: "Kho lưu trữ đã đầy",
 }
 
 
@@ -58,7 +58,7 @@ def api_blueprint(name: str, tag: str, *, public: bool = False) -> APIBlueprint:
     """A feature blueprint under ``/api/v1``; every route needs a bearer token unless ``public``."""
     bp = APIBlueprint(name, __name__, url_prefix=PREFIX, abp_tags=[Tag(name=tag)],
                       abp_security=[] if public else [{"bearer": []}],
-                      abp_responses=problems(401, 404, 422) if not public else problems(401, 422))
+                      abp_responses=problems(401, 404, 422, 503, 507) if not public else problems(401, 422, 507))
     if not public:
         bp.before_request(authenticate_request)
     return bp

@@ -34,7 +34,8 @@ def create_document(body: DocumentCreate):
                                    fields=body.fields, confidentiality=Clearance[body.confidentiality],
                                    member_id=body.member_id)
     document = generate_document(generation, caller(), catalogue=svc.catalogue, blobs=svc.blobs,
-                                 converter=svc.converter, templates=svc.templates, rules=svc.rules)
+                                 converter=svc.converter, templates=svc.templates, rules=svc.rules,
+                                 sandbox=svc.sandbox)
     return dump(document_out(document), 201)
 
 

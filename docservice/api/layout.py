@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask_openapi3 import FileStorage
 from pydantic import BaseModel, Field
 
 from docservice.api.context import api_blueprint, caller, dump, problems, services
-from docservice.generation.layout_check import check_layout
+from docservice.api.schemas import Upload
+from docservice.generation.layout_check import check_uploaded
 from docservice.security import policy
 
 blueprint = api_blueprint("layout", "Kiểm tra thể thức")
 
 
 class LayoutForm(BaseModel):
-    file: FileStorage = Field(description="Văn bản Word (.docx)")
+    file: Upload = Field(description="Văn bản Word (.docx)")
 
 
 class DeviationOut(BaseModel):
@@ -32,10 +32,14 @@ class LayoutReportOut(BaseModel):
     deviations: list[DeviationOut]
 
 
-@blueprint.post("/layout-check", responses={200: LayoutReportOut, **problems(413)})
+@blueprint.post("/layout-check", responses={200: LayoutReportOut, **problems(413, 503)})
 def layout_check(form: LayoutForm):
-    """Kiểm tra thể thức một văn bản .docx (tiêu đề, số, ngày, phông chữ, lề, chữ ký, nơi nhận)."""
+    """Kiểm tra thể thức một văn bản .docx (tiêu đề, số, ngày, phông chữ, lề, chữ ký, nơi nhận).
+
+    Tệp quá lớn hay quá nhiều đoạn: 413; cần quá nhiều thời gian hay bộ nhớ: 422 ``too_complex``; máy chủ đang
+    bận với các tệp khác: 503 kèm ``Retry-After``."""
     policy.require(caller(), "template.read")
-    report = check_layout(form.file.stream.read(), services().rules)
+    svc = services()
+    report = check_uploaded(form.file.stream.read(), svc.rules, svc.sandbox)
     return dump(LayoutReportOut(ok=report.ok, profile=report.profile, date=report.date, number=report.number,
                                 deviations=[DeviationOut(**d.__dict__) for d in report.deviations]))

@@ -103,7 +103,8 @@ def get_meeting(path: IdPath):
 def _generate(meeting_id: int, which: str, fields: dict[str, Any]):
     svc = services()
     document = generate_for_meeting(meeting_id, which, fields, caller(), catalogue=svc.catalogue, blobs=svc.blobs,
-                                    converter=svc.converter, templates=svc.templates, rules=svc.rules)
+                                    converter=svc.converter, templates=svc.templates, rules=svc.rules,
+                                    sandbox=svc.sandbox)
     return dump(document_out(document), 201)
 
 

@@ -152,7 +152,7 @@ def _dossier_request(member_id: int, action: str):
 def member_dossier(path: IdPath):
     """Hồ sơ đảng viên: bìa, mục lục có số trang, từng văn bản theo giai đoạn, có dấu trang (cần mức Mật)."""
     svc, member, org, parts = _dossier_request(path.id, "member.dossier")
-    pdf = build_dossier(member, org, parts, svc.blobs, generated_on=dt.date.today())
+    pdf = build_dossier(member, org, parts, svc.blobs, generated_on=dt.date.today(), sandbox=svc.sandbox)
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", download_name=f"ho-so-dang-vien-{member.id}.pdf",
                      max_age=0)
 

@@ -414,7 +414,7 @@ def get_book(path: BookPath, query: BookQuery):
     principal, svc = _read()
     body = reports.book_download(svc.catalogue, svc.blobs, svc.rules, path.id, path.kind, principal,
                                  year=query.year, term_id=query.term_id, remote_addr=request.remote_addr,
-                                 today=dt.date.today())
+                                 today=dt.date.today(), sandbox=svc.sandbox)
     return pdf_response(body, f"so-{path.kind}-{path.id}.pdf")
 
 

@@ -73,7 +73,7 @@ def record_out(record: Record) -> RecordOut:
 def archive_options(svc: Services) -> ArchiveOptions:
     settings = svc.settings
     return ArchiveOptions(trust_roots=settings.trust_roots, max_pages=settings.max_pages,
-                          ocr_max_pages=settings.ocr_max_pages)
+                          ocr_max_pages=settings.ocr_max_pages, ocr_seconds=settings.ocr_seconds, sandbox=svc.sandbox)
 
 
 @contextmanager

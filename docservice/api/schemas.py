@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from flask_openapi3 import FileStorage
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from werkzeug.datastructures import FileStorage as ReceivedFile
 
 from docservice.archive.service import RecordMetadata
 
+
+def _a_file(value: object) -> object:
+    if not isinstance(value, ReceivedFile):
+        raise ValueError("phải là một tệp tải lên (multipart, có tên tệp), không phải một ô chữ")
+    return value
+
+
+Upload = Annotated[FileStorage, AfterValidator(_a_file)]
 
 class Problem(BaseModel):
     type: str
@@ -201,7 +210,7 @@ class DocumentOut(BaseModel):
 
 
 class RecordForm(BaseModel):
-    file: FileStorage = Field(description="Tệp PDF")
+    file: Upload = Field(description="Tệp PDF")
     metadata: RecordMetadata = Field(description="JSON; với document_id, các trường khác lấy từ văn bản đó")
 
 
@@ -281,7 +290,7 @@ class RecordVersions(BaseModel):
 
 
 class RecordVersionForm(BaseModel):
-    file: FileStorage = Field(description="Tệp PDF mới thay thế")
+    file: Upload = Field(description="Tệp PDF mới thay thế")
     metadata: dict[str, Any] = Field(default_factory=dict, description="JSON: thông tin thay đổi (nếu có) và "
                                      "\"reason\" — lý do; chỉ người được sửa thông tin mới đổi được thông tin")
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask_openapi3 import FileStorage
 from pydantic import BaseModel, Field
 
 from docservice.api.context import api_blueprint, caller, dump, problems, services
-from docservice.api.schemas import Page, TemplateList, TemplateOut
+from docservice.api.schemas import Page, TemplateList, TemplateOut, Upload
 from docservice.generation.catalogue import Template
 from docservice.generation.uploads import upload_template, versions
 from docservice.security import policy
@@ -39,7 +38,7 @@ class VersionList(BaseModel):
 
 
 class TemplateUpload(BaseModel):
-    file: FileStorage = Field(description="Mẫu .docx có thẻ docxtpl/Jinja")
+    file: Upload = Field(description="Mẫu .docx có thẻ docxtpl/Jinja")
     manifest: dict[str, Any] = Field(description="JSON: key, title, doc_type, version, issuer_kinds, title_prefix, "
                                                  "title_field, fields, example?")
 
@@ -83,10 +82,10 @@ def template_versions(path: KeyPath):
     return dump(VersionList(items=[VersionOut(**v) for v in versions(svc.catalogue, svc.templates, path.key)]))
 
 
-@blueprint.post("/templates", responses={201: UploadOut, **problems(403, 409, 413)})
+@blueprint.post("/templates", responses={201: UploadOut, **problems(403, 409, 413, 503)})
 def create_template(form: TemplateUpload):
     """Tải lên mẫu mới hoặc phiên bản mới (quản trị): kiểm tra biến, thẻ, an toàn, thử điền và thể thức."""
     svc = services()
     row = upload_template(form.file.stream.read(), form.manifest, caller(), catalogue=svc.catalogue,
-                          blobs=svc.blobs, rules=svc.rules, templates=svc.templates)
+                          blobs=svc.blobs, rules=svc.rules, templates=svc.templates, sandbox=svc.sandbox)
     return dump(UploadOut(key=row.key, version=row.version, warnings=row.warnings), 201)

@@ -37,6 +37,7 @@ from docservice.archive.service import (
     _store,
     inspect_upload,
 )
+from docservice.archive.staging import staged_files
 from docservice.db.models import ImportItem, Job, Organization, Record, User
 from docservice.errors import Conflict, DocserviceError, NotFound, ValidationFailed
 from docservice.processes import alive
@@ -74,20 +75,31 @@ def discover(directory: Path) -> list[Path]:
 
 def read_manifest(path: Path) -> dict[str, dict[str, str]]:
     """Manifest rows by file (relative path); ``ValidationFailed`` names every bad line."""
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        unknown = set(reader.fieldnames or ()) - set(MANIFEST_COLUMNS)
-        if "file" not in (reader.fieldnames or ()) or unknown:
-            raise ValidationFailed("Tệp kê khai phải có cột \"file\" và chỉ các cột: " + ", ".join(MANIFEST_COLUMNS),
-                                   errors={"manifest": "Sai cột: " + ", ".join(sorted(unknown)) if unknown else
-                                           "Thiếu cột file."})
-        rows = {}
-        for line, row in enumerate(reader, start=2):
-            name = (row.get("file") or "").strip()
-            if not name:
-                raise ValidationFailed(f"Dòng {line} của tệp kê khai thiếu tên tệp.",
-                                       errors={"manifest": f"dòng {line}"})
-            rows[name] = {k: v.strip() for k, v in row.items() if k != "file" and v and v.strip()}
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            return _manifest_rows(csv.DictReader(handle))
+    except UnicodeDecodeError as exc:
+        raise ValidationFailed("Tệp kê khai phải là CSV mã UTF-8.", errors={"manifest": "Không phải UTF-8."}) from exc
+    except csv.Error as exc:
+        raise ValidationFailed("Tệp kê khai không phải CSV đọc được (một ô quá dài hoặc sai dấu ngoặc kép).",
+                               errors={"manifest": "CSV hỏng."}) from exc
+
+
+def _manifest_rows(reader: csv.DictReader) -> dict[str, dict[str, str]]:
+    unknown = set(reader.fieldnames or ()) - set(MANIFEST_COLUMNS)
+    if "file" not in (reader.fieldnames or ()) or unknown:
+        raise ValidationFailed("Tệp kê khai phải có cột \"file\" và chỉ các cột: " + ", ".join(MANIFEST_COLUMNS),
+                               errors={"manifest": "Sai cột: " + ", ".join(sorted(unknown)) if unknown else
+                                       "Thiếu cột file."})
+    rows = {}
+    for line, row in enumerate(reader, start=2):
+        name = (row.get("file") or "").strip()
+        if None in row:  # more cells than the header has columns
+            raise ValidationFailed(f"Dòng {line} của tệp kê khai có nhiều ô hơn số cột.",
+                                   errors={"manifest": f"dòng {line}"})
+        if not name:
+            raise ValidationFailed(f"Dòng {line} của tệp kê khai thiếu tên tệp.", errors={"manifest": f"dòng {line}"})
+        rows[name] = {k: v.strip() for k, v in row.items() if k != "file" and v and v.strip()}
     return rows
 
 
@@ -215,8 +227,7 @@ def _import_one(ctx: _Context, directory: Path, path: Path) -> None:
             _item(session, ctx, relative, "already_present", sha256=sha256, record_id=present_visible)
         return
     try:
-        seen = inspect_upload(path, sha256, trust_roots=ctx.options.trust_roots, max_pages=ctx.options.max_pages,
-                              ocr_max_pages=ctx.options.ocr_max_pages)
+        seen = inspect_upload(path, sha256, ctx.options)
         values, reasons, confidence = _metadata(path, seen, ctx.manifest.get(relative), ctx)
         meta = RecordMetadata.model_validate(values)
         with ctx.services.catalogue.reader() as session:
@@ -235,8 +246,9 @@ def _import_one(ctx: _Context, directory: Path, path: Path) -> None:
     except DocserviceError as exc:
         _refuse(ctx, relative, sha256, exc)
         return
-    with ctx.services.catalogue.session() as session:
-        stored_sha, size = ctx.services.blobs.put_file(path)
+    with staged_files(ctx.services.blobs, ctx.services.catalogue) as stored, \
+            ctx.services.catalogue.session() as session:
+        stored_sha, size = stored.put_file(path)
         record = _new_record(meta, seen, stored_sha, size, seen.warnings, ctx.principal)
         record.needs_review, record.review_reasons = bool(reasons), reasons
         record.metadata_confidence, record.original_name = confidence, relative[:500]
@@ -324,11 +336,16 @@ def web_path(services: Services, relative: str, principal: policy.Principal, *, 
     missing = NotFound(f"Không có «{relative}» trong phần thư mục nhập của bạn.", errors={field: "Không có."})
     if not owned:
         raise missing
-    top, wanted = (root / parts[0]).resolve(), (root / relative).resolve()
+    try:
+        top, wanted = (root / parts[0]).resolve(), (root / relative).resolve()
+        present = wanted.exists()
+    except (OSError, RuntimeError) as exc:  # a name too long for the disk, a link that loops
+        message = "Đường dẫn không dùng được (tên quá dài hoặc liên kết vòng)."
+        raise ValidationFailed(message, errors={field: message}) from exc
     if not (_within(top, root) and _within(wanted, top)):
         message = "Đường dẫn là liên kết trỏ ra ngoài phần thư mục nhập của bạn."
         raise ValidationFailed(message, errors={field: message})
-    if not wanted.exists():
+    if not present:
         raise missing
     return wanted
 
@@ -398,7 +415,8 @@ def run(services: Services, job_id: int, principal: policy.Principal, *,
         raise NotFound("Tổ chức mặc định của lần nhập không thuộc phạm vi của bạn.")
     settings = services.settings
     ctx = _Context(services, job, principal, organizations, every_organization, default_org, manifest,
-                   ArchiveOptions(settings.trust_roots, settings.max_pages, settings.ocr_max_pages))
+                   ArchiveOptions(settings.trust_roots, settings.max_pages, settings.ocr_max_pages,
+                                  sandbox=services.sandbox))
     services.blobs.remove_stale_temporary()
     files = discover(directory)
     left = [p for p in files if str(p.relative_to(directory)) not in done]

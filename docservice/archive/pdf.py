@@ -15,7 +15,7 @@ from docservice.errors import UnsupportedMediaType, UnusablePdf
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
-_TAIL = 4096
+_TAIL = 64 * 1024
 
 
 MAX_PAGES = 10_000
@@ -31,7 +31,8 @@ class PdfFacts:
     page_sizes: tuple[tuple[float, float], ...] = ()
 
 
-def _sniff(path: Path) -> None:
+def _sniff(path: Path) -> bool:
+    """Refuse what is no PDF or has no end; whether bytes other than blanks follow the last ``%%EOF``."""
     with path.open("rb") as handle:
         head = handle.read(1024)
         handle.seek(max(0, path.stat().st_size - _TAIL))
@@ -40,6 +41,7 @@ def _sniff(path: Path) -> None:
         raise UnsupportedMediaType("Tệp tải lên không phải là PDF.")
     if b"%%EOF" not in tail:
         raise UnusablePdf("Tệp PDF bị cắt cụt hoặc hỏng (không có dấu kết thúc %%EOF).")
+    return bool(tail[tail.rindex(b"%%EOF") + 5:].strip(b" \t\r\n\x00\x0c"))
 
 
 def _risky_features(reader: PdfReader) -> tuple[str, ...]:
@@ -125,14 +127,14 @@ def inspect_pdf(path: Path, *, max_pages: int = MAX_PAGES) -> PdfFacts:
     Raises ``UnsupportedMediaType`` when it is not a PDF and ``UnusablePdf`` when it is truncated,
     unparseable, encrypted, has no pages or more than ``max_pages``.
     """
-    _sniff(path)
+    appended = _sniff(path)
     try:
         reader, trailing = _reader(path)
         if reader.is_encrypted:
             raise UnusablePdf("Tệp PDF được mã hóa (có mật khẩu); hãy gửi bản không mã hóa.")
         pages = _page_count(reader, max_pages)
         sizes = tuple(_page_size(page) for page in reader.pages)
-        risky = _risky_features(reader) + (("trailing_data",) if trailing else ())
+        risky = _risky_features(reader) + (("trailing_data",) if trailing or appended else ())
         return PdfFacts(pages, _signature_fields(reader), risky, sizes)
     except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise UnusablePdf("Không đọc được cấu trúc tệp PDF (tệp hỏng).") from exc

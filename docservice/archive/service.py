@@ -21,8 +21,9 @@ from sqlalchemy.orm import Session
 
 from docservice.archive.blobs import BlobStore, sha256_of
 from docservice.archive.pdf import PdfFacts, inspect_pdf
-from docservice.archive.signatures import load_trust_roots, roots_fingerprint, verify_signatures
-from docservice.archive.text import ExtractedText, extract_text
+from docservice.archive.signatures import load_trust_roots, roots_fingerprint, roots_from_der, verify_signatures
+from docservice.archive.staging import staged_files
+from docservice.archive.text import ExtractedText, OcrBudget, extract_text
 from docservice.db import Catalogue
 from docservice.db.models import (
     Clearance,
@@ -34,6 +35,7 @@ from docservice.db.models import (
 )
 from docservice.errors import Conflict, DuplicateRecord, Forbidden, Gone, NotFound, ValidationFailed
 from docservice.rules import RuleBook
+from docservice.sandbox import Sandbox
 from docservice.security import policy
 from docservice.security.audit import append_event
 from docservice.text import fold, normalize, number_key
@@ -42,7 +44,7 @@ _WARNINGS = {
     "javascript": "Tệp PDF chứa JavaScript (đã ghi nhận, không thực thi).",
     "embedded_files": "Tệp PDF có tệp đính kèm bên trong.",
     "launch_action": "Tệp PDF có lệnh mở chương trình ngoài (Launch).",
-    "trailing_data": "Tệp có dữ liệu thêm sau dấu kết thúc (%%EOF) không đọc được; tệp được lưu nguyên vẹn.",
+    "trailing_data": "Tệp có dữ liệu thêm sau dấu kết thúc cuối cùng (%%EOF) của PDF; tệp được lưu nguyên vẹn.",
 }
 
 
@@ -132,24 +134,42 @@ class Inspection:
     warnings: list[str]
 
 
-def inspect_upload(upload: Path, sha256: str, *, trust_roots: Path | None, max_pages: int,
-                   ocr_max_pages: int) -> Inspection:
-    """Parse, verify signatures and read the text of an uploaded PDF (nothing is stored)."""
-    facts = inspect_pdf(upload, max_pages=max_pages)
-    roots = load_trust_roots(trust_roots)
-    verdicts = verify_signatures(upload.read_bytes(), roots) if facts.signature_fields else []
-    text = extract_text(upload, facts.pages, page_sizes=list(facts.page_sizes), ocr_max_pages=ocr_max_pages)
-    warnings = [_WARNINGS[f] for f in facts.risky_features] + text.warnings
-    if facts.signature_fields and not verdicts:
-        warnings.append("Tệp có trường chữ ký nhưng không đọc được chữ ký nào.")
-    return Inspection(sha256, facts, text, [v.to_json() for v in verdicts], roots_fingerprint(roots), warnings)
-
-
 @dataclass(frozen=True)
 class ArchiveOptions:
+    """How an upload is read: trust roots, page limits, the OCR time budget (``None``: none, for imports from
+    a folder) and the sandbox that parses the file and verifies its signatures under limits (``None``: in
+    this process, for tests)."""
+
     trust_roots: Path | None = None
     max_pages: int = 10_000
     ocr_max_pages: int = 300
+    ocr_seconds: float | None = None
+    sandbox: Sandbox | None = None
+
+
+def read_structure(upload: Path, max_pages: int, roots_der: list[bytes]) -> tuple[PdfFacts, list[dict[str, object]]]:
+    """The PDF's structure and its signatures' verdicts (what runs in the sandbox; the trust roots travel
+    as DER, which asn1crypto's objects do not survive pickling)."""
+    facts = inspect_pdf(upload, max_pages=max_pages)
+    verdicts = verify_signatures(upload.read_bytes(), roots_from_der(roots_der)) if facts.signature_fields else []
+    return facts, [v.to_json() for v in verdicts]
+
+
+def inspect_upload(upload: Path, sha256: str, options: ArchiveOptions) -> Inspection:
+    """Parse, verify signatures and read the text of an uploaded PDF (nothing is stored)."""
+    roots = load_trust_roots(options.trust_roots)
+    roots_der = [root.dump() for root in roots]
+    if options.sandbox is not None:
+        facts, signatures = options.sandbox.run(read_structure, upload, options.max_pages, roots_der, what="Tệp PDF")
+    else:
+        facts, signatures = read_structure(upload, options.max_pages, roots_der)
+    budget = OcrBudget.of(options.ocr_seconds, options.sandbox)
+    text = extract_text(upload, facts.pages, page_sizes=list(facts.page_sizes), ocr_max_pages=options.ocr_max_pages,
+                        budget=budget)
+    warnings = [_WARNINGS[f] for f in facts.risky_features] + text.warnings
+    if facts.signature_fields and not signatures:
+        warnings.append("Tệp có trường chữ ký nhưng không đọc được chữ ký nào.")
+    return Inspection(sha256, facts, text, signatures, roots_fingerprint(roots), warnings)
 
 
 def _new_record(meta: RecordMetadata, seen: Inspection, stored_sha: str, size: int, warnings: list[str],
@@ -194,12 +214,11 @@ def archive_pdf(
         policy.get_organization(session, meta.organization_id, principal)
         policy.check_clearance(principal, meta.clearance)
         _refuse_duplicate(session, sha256, principal)
-    seen = inspect_upload(upload, sha256, trust_roots=options.trust_roots, max_pages=options.max_pages,
-                          ocr_max_pages=options.ocr_max_pages)
+    seen = inspect_upload(upload, sha256, options)
     warnings = seen.warnings + (_carries(seen.text.text, document) if document else [])
-    with catalogue.session() as session:
+    with staged_files(blobs, catalogue) as stored, catalogue.session() as session:
         _refuse_duplicate(session, sha256, principal)
-        stored_sha, size = blobs.put_file(upload)
+        stored_sha, size = stored.put_file(upload)
         record = _new_record(meta, seen, stored_sha, size, warnings, principal)
         _store(session, record, seen, principal, "record.create", remote_addr)
     return record
@@ -232,14 +251,13 @@ def add_version(
         policy.check_clearance(principal, meta.clearance)
         sha256 = sha256_of(upload)
         _refuse_duplicate(session, sha256, principal)
-    seen = inspect_upload(upload, sha256, trust_roots=options.trust_roots, max_pages=options.max_pages,
-                          ocr_max_pages=options.ocr_max_pages)
+    seen = inspect_upload(upload, sha256, options)
     warnings = seen.warnings + (_carries(seen.text.text, document) if document else [])
-    with catalogue.session() as session:
+    with staged_files(blobs, catalogue) as stored, catalogue.session() as session:
         old = session.get(Record, record_id)
         if old is None or old.superseded:
             raise Conflict("Hồ sơ này vừa có phiên bản mới hơn.")
-        stored_sha, size = blobs.put_file(upload)
+        stored_sha, size = stored.put_file(upload)
         record = _new_record(meta, seen, stored_sha, size, warnings, principal, supersedes=old.id)
         old.superseded = True
         _store(session, record, seen, principal, "record.version", remote_addr)

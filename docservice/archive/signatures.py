@@ -78,6 +78,10 @@ def load_trust_roots(folder: Path | None) -> list[asn1_x509.Certificate]:
     return roots
 
 
+def roots_from_der(ders: list[bytes]) -> list[asn1_x509.Certificate]:
+    return [asn1_x509.Certificate.load(der) for der in ders]
+
+
 def roots_fingerprint(roots: list[asn1_x509.Certificate]) -> str:
     return hashlib.sha256(b"".join(sorted(r.sha256 for r in roots))).hexdigest()
 

@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,9 +25,13 @@ from pypdf import PdfReader, PdfWriter
 from sqlalchemy import or_
 from sqlalchemy.orm import Session
 
+from docservice.archive.assembly import ReadyPart, ready_parts
 from docservice.archive.blobs import BlobStore
 from docservice.db.models import Clearance, Document, Member, Organization, Record
+from docservice.errors import NotFound
+from docservice.sandbox import Sandbox
 from docservice.security import policy
+from docservice.text import fold
 
 FONT_DIR = Path("/usr/share/fonts/truetype/liberation2")
 STAGES = {
@@ -61,8 +66,13 @@ class Part:
 
     @property
     def file_name(self) -> str:
-        safe = (self.number or f"{self.source}-{self.source_id}").replace("/", "-")
-        return f"{list(STAGES).index(self.stage) + 1:02d}-{self.stage}-{self.date:%Y%m%d}-{safe}.pdf"
+        """A name safe in any zip reader and unique in the package: stage, date, the number in plain letters
+        (no "/", "\\", ".." or marks), and the paper's own id."""
+        number = re.sub(r"[^a-z0-9]+", "-", fold(self.number or "").lower()).strip("-")[:40]
+        kind = "vb" if self.source == "document" else "hs"
+        parts = [f"{list(STAGES).index(self.stage) + 1:02d}", self.stage, f"{self.date:%Y%m%d}", number,
+                 f"{kind}{self.source_id}"]
+        return "-".join(part for part in parts if part) + ".pdf"
 
 
 def dossier_parts(session: Session, member: Member, principal: policy.Principal) -> list[Part]:
@@ -152,13 +162,31 @@ def _front(member: Member, org: Organization, parts: list[Part], counts: list[in
         front_pages = sheet.pages_count
 
 
+def _stand_in(part: Part) -> bytes:
+    """A page standing in for a paper whose file cannot be read within limits, so the dossier is still made."""
+    sheet = _Sheet()
+    sheet.add_page()
+    sheet.ln(80)
+    sheet.line_text(part.label, 13, "B", after=6)
+    sheet.line_text("Không đọc được tệp của văn bản này; xem bản lưu trữ.", 13, "I")
+    return bytes(sheet.output())
+
+
+def _stored(blobs: BlobStore, digest: str) -> bytes:
+    try:
+        with blobs.open(digest) as handle:
+            return handle.read()
+    except (NotFound, OSError):  # a missing file: a stand-in page takes its place
+        return b""
+
+
 def build_dossier(member: Member, org: Organization, parts: list[Part], blobs: BlobStore, *,
-                  generated_on: dt.date) -> bytes:
-    """The merged dossier PDF with contents and bookmarks."""
-    readers = []
-    for part in parts:
-        with blobs.open(part.sha256) as handle:
-            readers.append(PdfReader(io.BytesIO(handle.read())))
+                  generated_on: dt.date, sandbox: Sandbox | None = None) -> bytes:
+    """The merged dossier PDF with contents and bookmarks; each paper's file read under the ``sandbox``'s
+    limits, and one that cannot be is a stand-in page."""
+    ready = ready_parts([_stored(blobs, part.sha256) for part in parts], sandbox=sandbox, what="Văn bản trong hồ sơ")
+    readers = [PdfReader(io.BytesIO(r.pdf if isinstance(r, ReadyPart) else _stand_in(part)))
+               for r, part in zip(ready, parts, strict=True)]
     counts = [len(r.pages) for r in readers]
     front = PdfReader(io.BytesIO(_front(member, org, parts, counts, generated_on)))
     writer = PdfWriter()

@@ -14,6 +14,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,8 +25,9 @@ from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from docservice.errors import ValidationFailed
+from docservice.errors import PayloadTooLarge, ValidationFailed
 from docservice.rules import RuleBook, RuleProfile
+from docservice.sandbox import Sandbox
 
 NUMBER_RE = re.compile(r"^Số(?P<colon>\s*:)?\s*(?P<seq>\d+)\s*-\s*(?P<type>[^\s/]+)\s*/\s*(?P<issuer>\S+)$")
 DATE_RE = re.compile(r"^(?P<place>[^,]+),\s*ngày (?P<d>\d{1,2}) tháng (?P<m>\d{1,2}) năm (?P<y>\d{4})$")
@@ -68,8 +70,9 @@ class _Styles:
         self.default_font = _ascii_font(rpr)
 
     def _chain(self, paragraph: Paragraph) -> Iterable[Any]:
-        style = paragraph.style
-        while style is not None:
+        style, seen = paragraph.style, set()
+        while style is not None and style.style_id not in seen:  # a style based on itself ends the chain
+            seen.add(style.style_id)
             yield style
             style = style.base_style
 
@@ -384,6 +387,36 @@ def _all_paragraphs(document: DocxDocument) -> Iterable[Paragraph]:
     for table in document.tables:
         for cell in table.rows[0].cells:
             yield from cell.paragraphs
+
+
+MAX_ENTRIES = 500
+MAX_UNPACKED = 50 * 1024 * 1024
+MAX_RATIO = 200
+MAX_PARAGRAPHS = 5000  # a party document has a few hundred; the checker's time grows with them
+
+
+def document_xml(data: bytes) -> bytes:
+    """The body part of a .docx, read only after its zip shows it can be unpacked safely: ``PayloadTooLarge``
+    for a zip bomb or more paragraphs than any party document has, ``ValidationFailed`` for no .docx."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+            total = sum(i.file_size for i in infos)
+            if len(infos) > MAX_ENTRIES or total > MAX_UNPACKED or total / max(1, len(data)) > MAX_RATIO:
+                raise PayloadTooLarge("Tệp .docx giải nén ra quá lớn hoặc có quá nhiều phần; không kiểm tra.")
+            body = archive.read("word/document.xml")
+    except (zipfile.BadZipFile, KeyError, ValueError, EOFError, zlib.error) as exc:
+        raise ValidationFailed("Tệp không phải là văn bản Word (.docx) đọc được.",
+                               errors={"file": "Không đọc được tệp .docx."}) from exc
+    if body.count(b"<w:p>") + body.count(b"<w:p ") > MAX_PARAGRAPHS:
+        raise PayloadTooLarge(f"Văn bản có hơn {MAX_PARAGRAPHS} đoạn; không kiểm tra thể thức được.")
+    return body
+
+
+def check_uploaded(data: bytes, rules: RuleBook, sandbox: Sandbox) -> LayoutReport:
+    """``check_layout`` of an uploaded file: sizes checked here, the check itself under the sandbox's limits."""
+    document_xml(data)
+    return sandbox.run(check_layout, data, rules, what="Văn bản Word")
 
 
 def _open(data: bytes) -> DocxDocument:

@@ -9,9 +9,7 @@ the example (or generated sample values) renders; the result passes the layout c
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,18 +17,15 @@ from jinja2 import TemplateSyntaxError, nodes
 from pydantic import ValidationError
 
 from docservice.db.models import Organization, OrgKind
-from docservice.errors import DocserviceError
+from docservice.errors import DocserviceError, PayloadTooLarge, ValidationFailed
 from docservice.generation.catalogue import Template
-from docservice.generation.layout_check import check_layout
+from docservice.generation.layout_check import check_layout, document_xml
 from docservice.generation.manifest import FieldSpec, FieldType, Manifest, fields_model
 from docservice.generation.render import environment, patched_body, render_docx, template_variables
 from docservice.generation.service import STANDARD_INPUTS, STANDARD_NAMES, build_context, validate_fields
 from docservice.rules import RuleBook
 from docservice.validation import field_errors
 
-MAX_ENTRIES = 500
-MAX_UNCOMPRESSED = 50 * 1024 * 1024
-MAX_RATIO = 200
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]{2,63}$")
 VERSION_RE = re.compile(r"^\d+\.\d+\.\d+$")
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
@@ -58,17 +53,12 @@ class LintReport:
 
 def _document_xml(docx: bytes, report: LintReport) -> str | None:
     try:
-        with zipfile.ZipFile(io.BytesIO(docx)) as archive:
-            infos = archive.infolist()
-            total = sum(i.file_size for i in infos)
-            packed = max(1, sum(i.compress_size for i in infos))
-            if len(infos) > MAX_ENTRIES or total > MAX_UNCOMPRESSED or total / packed > MAX_RATIO:
-                report.error("docx_too_big", "Tệp .docx giải nén ra quá lớn hoặc quá nhiều phần; bị từ chối.")
-                return None
-            return archive.read("word/document.xml").decode("utf-8")
-    except (zipfile.BadZipFile, KeyError, UnicodeDecodeError):
+        return document_xml(docx).decode("utf-8")
+    except PayloadTooLarge as exc:
+        report.error("docx_too_big", exc.detail)
+    except (ValidationFailed, UnicodeDecodeError):
         report.error("not_docx", "Tệp không phải văn bản Word (.docx) hợp lệ.")
-        return None
+    return None
 
 
 def _manifest(raw: dict[str, Any], report: LintReport, rules: RuleBook) -> Manifest | None:
@@ -207,3 +197,8 @@ def lint_template(docx: bytes, raw_manifest: dict[str, Any], rules: RuleBook) ->
             (report.error if manifest.layout_check else report.warn)(
                 f"layout_{deviation.code}", f"Thể thức: {deviation.message}")
     return template, report
+
+
+def lint_report(docx: bytes, raw_manifest: dict[str, Any], rules: RuleBook) -> LintReport:
+    """Only the problems ``lint_template`` finds (what a sandboxed lint sends back)."""
+    return lint_template(docx, raw_manifest, rules)[1]

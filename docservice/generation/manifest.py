@@ -13,7 +13,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model, model_validator
 
 
 class FieldType(StrEnum):
@@ -26,21 +26,34 @@ class FieldType(StrEnum):
     items = "items"  # list of objects, each with its own ``item_fields``
 
 
+FieldName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+
+
 class FieldSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     type: FieldType
-    label: str
-    help: str = ""
+    label: str = Field(max_length=300)
+    help: str = Field("", max_length=2000)
     required: bool = False
     default: Any = None
-    max_length: int = 2000
-    min_items: int = 0
-    max_items: int = 100
+    max_length: int = Field(2000, ge=1, le=100_000)
+    min_items: int = Field(0, ge=0, le=1000)
+    max_items: int = Field(100, ge=1, le=1000)
     choices: tuple[str, ...] = ()
     minimum: int | None = None
     maximum: int | None = None
-    item_fields: dict[str, FieldSpec] = {}
+    item_fields: dict[FieldName, FieldSpec] = {}
+
+    @model_validator(mode="after")
+    def _coherent(self) -> FieldSpec:
+        if self.type is FieldType.choice and not self.choices:
+            raise ValueError("trường kiểu choice cần danh sách choices")
+        if self.type is FieldType.items and not self.item_fields:
+            raise ValueError("trường kiểu items cần item_fields")
+        if self.min_items > self.max_items:
+            raise ValueError("min_items không được lớn hơn max_items")
+        return self
 
 
 class Manifest(BaseModel):
@@ -55,7 +68,7 @@ class Manifest(BaseModel):
     issuer_kinds: tuple[str, ...]
     title_prefix: str
     title_field: str
-    fields: dict[str, FieldSpec]
+    fields: dict[FieldName, FieldSpec]
     example: dict[str, Any] = {}
     layout_check: bool = True  # false: layout deviations are warnings (special forms), recorded on upload
 
@@ -64,7 +77,9 @@ class Manifest(BaseModel):
         return cls.model_validate(json.loads(path.read_text(encoding="utf-8")))
 
 
-_Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+# Text a person typed: no control characters but line breaks and tabs (LibreOffice cannot lay them out).
+_PRINTABLE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+_Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, pattern=_PRINTABLE)]
 
 
 def _annotation(spec: FieldSpec, name: str) -> Any:

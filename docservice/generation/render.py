@@ -43,7 +43,11 @@ def _translate(exc: Exception) -> TemplateError:
         return TemplateError(f"Mẫu văn bản dùng một giá trị chưa được cung cấp ({exc.message}).")
     if isinstance(exc, SecurityError):
         return TemplateError("Mẫu văn bản chứa thao tác không được phép.")
-    return TemplateError("Mẫu văn bản bị lỗi cú pháp.")
+    if isinstance(exc, JinjaTemplateError):
+        return TemplateError("Mẫu văn bản bị lỗi cú pháp.")
+    # the template's own expressions failed (1/0, a number added to text, a filter given nonsense) or its
+    # XML is broken: the template is at fault, not the request
+    return TemplateError(f"Mẫu văn bản lỗi khi điền giá trị ({type(exc).__name__}); hãy sửa mẫu.")
 
 
 def _set_margins(document: Any, margins_mm: dict[str, float]) -> None:
@@ -66,8 +70,11 @@ class PreparedDocx:
     """A template prepared once: immutable parts only, safe to use from many threads."""
 
     def __init__(self, docx: bytes, margins_mm: dict[str, float] | None = None) -> None:
-        template = DocxTemplate(io.BytesIO(docx))
-        template.render_init()
+        try:
+            template = DocxTemplate(io.BytesIO(docx))
+            template.render_init()
+        except Exception as exc:  # python-docx and lxml raise many kinds for a broken .docx
+            raise TemplateError("Tệp mẫu .docx hỏng (không đọc được nội dung XML của nó).") from exc
         if margins_mm:
             _set_margins(template.docx, margins_mm)
         self._source = _saved(template)
@@ -79,7 +86,7 @@ class PreparedDocx:
         if self.fast:
             try:
                 self._compiled = environment().from_string(re.sub(r"<w:p([ >])", r"\n<w:p\1", body))
-            except JinjaTemplateError as exc:
+            except (JinjaTemplateError, ValueError, TypeError, OverflowError, RecursionError) as exc:
                 raise _translate(exc) from exc
             self._parts = _parts(self._source)
             self._frame = self._parts[DOCUMENT_PART].decode("utf-8")
@@ -89,7 +96,7 @@ class PreparedDocx:
             return _docxtpl_render(self._source, context)
         try:
             xml = self._compiled.render(context)  # type: ignore[union-attr]
-        except (JinjaTemplateError, SecurityError) as exc:
+        except Exception as exc:  # the template's own code failed: see _translate
             raise _translate(exc) from exc
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
@@ -126,7 +133,7 @@ def _docxtpl_render(docx: bytes, context: dict[str, Any]) -> bytes:
     template = DocxTemplate(io.BytesIO(docx))
     try:
         template.render(context, jinja_env=environment(), autoescape=True)
-    except (JinjaTemplateError, SecurityError) as exc:
+    except Exception as exc:  # the template's own code failed: see _translate
         raise _translate(exc) from exc
     out = io.BytesIO()
     template.save(out)
@@ -168,6 +175,11 @@ def render_docx(docx: bytes, context: dict[str, Any], *, margins_mm: dict[str, f
     """
     prepared = _CACHE.get(digest, docx, margins_mm) if digest else PreparedDocx(docx, margins_mm)
     return prepared.render(context)
+
+
+def render_uploaded(docx: bytes, context: dict[str, Any], margins_mm: dict[str, float]) -> bytes:
+    """``render_docx`` without the cache, for a sandboxed child (an uploaded template's Jinja is not ours)."""
+    return render_docx(docx, context, margins_mm=margins_mm)
 
 
 def render_docx_plain(docx: bytes, context: dict[str, Any]) -> bytes:

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
 from docservice.archive.blobs import BlobStore
+from docservice.archive.staging import staged_files
 from docservice.db import Catalogue
 from docservice.db.models import Clearance, Document, Organization
 from docservice.errors import RuleViolation
@@ -17,11 +18,12 @@ from docservice.generation.catalogue import Template, TemplateCatalogue
 from docservice.generation.checks import check_rules
 from docservice.generation.convert import PdfConverter
 from docservice.generation.manifest import FieldSpec, FieldType
-from docservice.generation.render import render_docx
+from docservice.generation.render import render_docx, render_uploaded
 from docservice.meetings.arithmetic import percent
 from docservice.numbering import SequenceKey, issue_numbered
 from docservice.registry.organizations import term_on
 from docservice.rules import RuleBook, RuleProfile
+from docservice.sandbox import Sandbox
 from docservice.security import policy
 from docservice.security.audit import append_event
 from docservice.text import normalize
@@ -219,9 +221,12 @@ def _plan(session: Session, request: GenerationRequest, principal: policy.Princi
 
 def generate_document(
     request: GenerationRequest, principal: policy.Principal, *, catalogue: Catalogue, blobs: BlobStore,
-    converter: PdfConverter, templates: TemplateCatalogue, rules: RuleBook,
+    converter: PdfConverter, templates: TemplateCatalogue, rules: RuleBook, sandbox: Sandbox | None = None,
 ) -> Document:
-    """Render, convert and store a numbered document; nothing is stored or numbered on failure."""
+    """Render, convert and store a numbered document; nothing is stored or numbered on failure.
+
+    A template an admin uploaded is rendered under the ``sandbox``'s limits (its Jinja is not ours); the
+    standard ones in this process."""
     policy.require(principal, "document.create")
     policy.check_clearance(principal, request.confidentiality)
     template = templates.get(request.template)
@@ -234,7 +239,11 @@ def generate_document(
         context = build_context(template, plan.fields, plan.org, number, plan.profile,
                                 confidentiality=request.confidentiality, extra=request.extra,
                                 superior_body=plan.superior_body)
-        docx = render_docx(template.docx, context, margins_mm=plan.profile.margins_mm, digest=template.digest)
+        if template.origin == "uploaded" and sandbox is not None:
+            docx = sandbox.run(render_uploaded, template.docx, context, plan.profile.margins_mm,
+                               what="Mẫu văn bản tải lên")
+        else:
+            docx = render_docx(template.docx, context, margins_mm=plan.profile.margins_mm, digest=template.digest)
         return number, docx, converter.convert(docx)
 
     def store(session: Session, sequence: int, prepared: tuple[str, bytes, bytes]) -> Document:
@@ -244,8 +253,8 @@ def generate_document(
             doc_type=doc_type, term_id=plan.key.term_id, sequence=sequence, number=number,
             title=f"{template.manifest.title_prefix} {getattr(plan.fields, template.manifest.title_field)}",
             date=plan.fields.date, confidentiality=request.confidentiality, profile=plan.profile.key,
-            fields=plan.fields.model_dump(mode="json"), docx_sha256=blobs.put_bytes(docx)[0],
-            pdf_sha256=blobs.put_bytes(pdf)[0], created_by=principal.user_id, meeting_id=request.meeting_id,
+            fields=plan.fields.model_dump(mode="json"), docx_sha256=stored.put_bytes(docx)[0],
+            pdf_sha256=stored.put_bytes(pdf)[0], created_by=principal.user_id, meeting_id=request.meeting_id,
             member_id=request.member_id,
         )
         session.add(document)
@@ -255,4 +264,5 @@ def generate_document(
         document.organization = plan.org
         return document
 
-    return issue_numbered(catalogue, plan.key, prepare=prepare, store=store)
+    with staged_files(blobs, catalogue) as stored:
+        return issue_numbered(catalogue, plan.key, prepare=prepare, store=store)

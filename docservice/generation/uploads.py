@@ -8,13 +8,15 @@ from typing import Any
 from sqlalchemy import select
 
 from docservice.archive.blobs import BlobStore
+from docservice.archive.staging import staged_files
 from docservice.db import Catalogue
 from docservice.db.models import TemplateVersion
 from docservice.errors import Conflict, ValidationFailed
 from docservice.generation.catalogue import Template, TemplateCatalogue
-from docservice.generation.lint import lint_template
+from docservice.generation.lint import lint_report
 from docservice.generation.manifest import Manifest
 from docservice.rules import RuleBook
+from docservice.sandbox import Sandbox
 from docservice.security import policy
 from docservice.security.audit import append_event
 
@@ -57,23 +59,27 @@ def _refuse(report: Any) -> ValidationFailed:
 
 def upload_template(
     docx: bytes, manifest: dict[str, Any], principal: policy.Principal, *, catalogue: Catalogue, blobs: BlobStore,
-    rules: RuleBook, templates: TemplateCatalogue,
+    rules: RuleBook, templates: TemplateCatalogue, sandbox: Sandbox,
 ) -> TemplateVersion:
-    """Lint and store a new template version; ``ValidationFailed`` lists every problem, nothing is stored."""
+    """Lint and store a new template version; ``ValidationFailed`` lists every problem, nothing is stored.
+
+    The lint parses the upload and runs its Jinja on sample values: that happens under the sandbox's limits,
+    so a template that loops for ever or eats memory is refused (``TooComplex``) without costing the service."""
     policy.require(principal, "template.manage")
-    template, report = lint_template(docx, manifest, rules)
-    if template is None or report.errors:
+    report = sandbox.run(lint_report, docx, manifest, rules, what="Mẫu văn bản tải lên")
+    if report.errors:
         raise _refuse(report)
+    template = Template(Manifest.model_validate(manifest), docx, origin="uploaded")
     key, version = template.key, template.manifest.version
     standard = templates.standard(key)
-    with catalogue.session() as session:
+    with staged_files(blobs, catalogue) as stored, catalogue.session() as session:
         taken = session.scalar(select(TemplateVersion.id).where(TemplateVersion.key == key,
                                                                 TemplateVersion.version == version))
         if taken is not None or (standard is not None and standard.manifest.version == version):
             raise Conflict(f"Mẫu {key} đã có phiên bản {version}; hãy tăng số phiên bản.",
                            errors={"manifest.version": "Phiên bản đã tồn tại."})
         row = TemplateVersion(key=key, version=version, manifest=template.manifest.model_dump(mode="json"),
-                              docx_sha256=blobs.put_bytes(docx)[0], uploaded_by=principal.user_id,
+                              docx_sha256=stored.put_bytes(docx)[0], uploaded_by=principal.user_id,
                               warnings=[{"code": w.code, "message": w.message} for w in report.warnings])
         session.add(row)
         session.flush()

@@ -22,6 +22,7 @@ from docservice.generation.convert import PdfConverter
 from docservice.generation.service import GenerationRequest, generate_document
 from docservice.meetings.arithmetic import Attendance, percent
 from docservice.rules import RuleBook, RuleProfile
+from docservice.sandbox import Sandbox
 from docservice.security import policy
 
 MINUTES_TEMPLATE = "bien-ban-sinh-hoat-chi-bo"
@@ -193,6 +194,7 @@ def resolution_request(meeting: Meeting, profile: RuleProfile, fields: dict[str,
 def generate_for_meeting(
     meeting_id: int, which: str, fields: dict[str, Any], principal: policy.Principal, *, catalogue: Catalogue,
     blobs: BlobStore, converter: PdfConverter, templates: TemplateCatalogue, rules: RuleBook,
+    sandbox: Sandbox | None = None,
 ) -> Document:
     """The minutes (``which="minutes"``) or the resolution of a meeting, numbered and stored."""
     policy.require(principal, "document.create")
@@ -205,4 +207,4 @@ def generate_for_meeting(
     profile = rules.for_date(meeting.date)
     request = minutes_request(meeting, profile) if which == "minutes" else resolution_request(meeting, profile, fields)
     return generate_document(request, principal, catalogue=catalogue, blobs=blobs, converter=converter,
-                             templates=templates, rules=rules)
+                             templates=templates, rules=rules, sandbox=sandbox)

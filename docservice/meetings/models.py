@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+import re
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from docservice.meetings.arithmetic import Attendance
+from docservice.validation import CONTROL, unsafe_text
 
 Text = Field(min_length=1, max_length=20000)
 
@@ -71,6 +73,27 @@ class MeetingIn(BaseModel):
     votes: VotesIn | None = None
     other_votes: list[OtherVoteIn] = Field(default_factory=list, max_length=50)
     confidentiality: Literal["thuong", "mat", "toi_mat", "tuyet_mat"] = "thuong"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _printable(cls, data: Any) -> Any:
+        """What goes into the minutes is printed: no control characters but line breaks and tabs."""
+        where = unsafe_text(data, pattern=CONTROL)
+        if where is not None:
+            raise ValueError(f"{where}: có ký tự điều khiển không in được")
+        return data
+
+    @field_validator("start_time", "end_time", mode="before")
+    @classmethod
+    def _clock_time(cls, value: object) -> object:
+        """A time of day as people write it ("08:00"), local to the meeting: no zone, no number of seconds."""
+        if not isinstance(value, str | dt.time):
+            raise ValueError("giờ phải viết dạng HH:MM, ví dụ 08:00")
+        if isinstance(value, str) and not re.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?", value.strip()):
+            raise ValueError("giờ phải viết dạng HH:MM, ví dụ 08:00 (không kèm múi giờ)")
+        if isinstance(value, dt.time) and value.tzinfo is not None:
+            raise ValueError("giờ không kèm múi giờ")
+        return value
 
     @model_validator(mode="after")
     def _times(self) -> MeetingIn:

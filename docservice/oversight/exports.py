@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from docservice.security.audit import spreadsheet_safe
@@ -84,6 +85,11 @@ def to_csv(tables: Iterable[Table]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
+def _xlsx_text(value: Any) -> Any:
+    """What an Excel cell can hold: control characters (which a name may carry) are left out."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def to_xlsx(tables: Iterable[Table]) -> bytes:
     """One sheet per table, bold header, text never taken as a formula."""
     book = Workbook()
@@ -94,7 +100,7 @@ def to_xlsx(tables: Iterable[Table]) -> bytes:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append([spreadsheet_safe(cell) for cell in row])
+            sheet.append([_xlsx_text(spreadsheet_safe(cell)) for cell in row])
         for column in sheet.columns:
             width = max(len(str(c.value or "")) for c in column)
             sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 60)

@@ -29,9 +29,10 @@ from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemp
 from svglib.fonts import register_font
 from svglib.svglib import svg2rlg
 
-from docservice.archive.pdf import open_pdf
+from docservice.archive.assembly import ReadyPart, each_part, ready_parts
 from docservice.errors import ServiceUnavailable
 from docservice.rules import RuleProfile
+from docservice.sandbox import Sandbox
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/liberation2"), Path("/usr/share/fonts/truetype/liberation"))
 FACES = {"": "Regular", "-Bold": "Bold", "-Italic": "Italic", "-BoldItalic": "BoldItalic"}
@@ -223,47 +224,66 @@ def _number_page(page: Any, number: int, total: int) -> None:
     page.merge_page(PdfReader(io.BytesIO(out.getvalue())).pages[0])
 
 
-def _unreadable(entry: BookEntry) -> PdfReader:
-    """A page standing in for a document whose file cannot be read, so the book is still made."""
+def number_part(item: tuple[bytes, int, int]) -> bytes:
+    """A ready part with its pages numbered from ``first`` of ``total`` — the work a sandboxed child does
+    for each document of a book (numbering reads the page's content, which may be hostile)."""
+    pdf, first, total = item
+    fonts()
+    writer = PdfWriter()
+    for offset, page in enumerate(PdfReader(io.BytesIO(pdf)).pages):
+        added = writer.add_page(page)
+        _number_page(added, first + offset, total)
+        added.compress_content_streams()
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _stand_in(entry: BookEntry, pages: int, first: int, total: int) -> bytes:
+    """Pages standing in for a document whose file cannot be read within limits, so the book is still made."""
     out = io.BytesIO()
     pdf = canvas.Canvas(out, pagesize=A4)
-    pdf.setFont(SERIF, 14)
-    pdf.drawCentredString(A4[0] / 2, A4[1] / 2 + 20, f"{entry.number} — {entry.date.strftime('%d/%m/%Y')}")
-    pdf.drawCentredString(A4[0] / 2, A4[1] / 2 - 10, "Không đọc được tệp của văn bản này; xem hồ sơ lưu trữ.")
+    for offset in range(pages):
+        pdf.setFont(SERIF, 14)
+        pdf.drawCentredString(A4[0] / 2, A4[1] / 2 + 20, f"{entry.number} — {entry.date.strftime('%d/%m/%Y')}")
+        pdf.drawCentredString(A4[0] / 2, A4[1] / 2 - 10, "Không đọc được tệp của văn bản này; xem hồ sơ lưu trữ.")
+        pdf.setFont(SERIF, 11)
+        pdf.drawRightString(A4[0] - 12 * mm, 8 * mm, f"{first + offset}/{total}")
+        pdf.showPage()
     pdf.save()
-    return PdfReader(io.BytesIO(out.getvalue()))
+    return out.getvalue()
 
 
-def _open(entry: BookEntry) -> PdfReader:
-    try:
-        reader = open_pdf(entry.pdf)
-        if len(reader.pages):
-            return reader
-    except Exception:
-        log.warning("book: unreadable file for %s", entry.number)
-    return _unreadable(entry)
+def book_pdf(profile: RuleProfile, head: Letterhead, book_title: str, period: str, entries: list[BookEntry], *,
+             sandbox: Sandbox | None = None) -> bytes:
+    """Cover, index with each document's first page, then every document in order, pages numbered.
 
-
-def book_pdf(profile: RuleProfile, head: Letterhead, book_title: str, period: str, entries: list[BookEntry]) -> bytes:
-    """Cover, index with each document's first page, then every document in order, pages numbered."""
+    Each document's file is read and numbered under the ``sandbox``'s limits; one that cannot be gets
+    stand-in pages, and the book is made all the same."""
     fonts()
-    readers = [_open(e) for e in entries]
-    counts = [len(r.pages) for r in readers]
+    parts = ready_parts([e.pdf for e in entries], sandbox=sandbox, what="Văn bản trong sổ")
+    counts = [part.pages if isinstance(part, ReadyPart) else 1 for part in parts]
     placeholder = _front_matter(profile, head, book_title, period, entries, [9999] * len(entries))
     front_pages = len(PdfReader(io.BytesIO(placeholder)).pages)
     starts, page = [], front_pages + 1
     for count in counts:
         starts.append(page)
         page += count
-    front = _front_matter(profile, head, book_title, period, entries, starts)
+    total = page - 1
+    ready = [(part.pdf, start, total) for part, start in zip(parts, starts, strict=True) if isinstance(part, ReadyPart)]
+    numbered = iter(each_part(number_part, ready, sandbox=sandbox, what="Văn bản trong sổ"))
     writer = PdfWriter()
-    for reader in [PdfReader(io.BytesIO(front)), *readers]:
-        for p in reader.pages:
-            writer.add_page(p)
-    total = len(writer.pages)
-    for number, p in enumerate(writer.pages, start=1):
+    front = PdfReader(io.BytesIO(_front_matter(profile, head, book_title, period, entries, starts)))
+    for number, p in enumerate(front.pages, start=1):
+        added = writer.add_page(p)
         if number >= 2:
-            _number_page(p, number, total)
+            _number_page(added, number, total)
+    for entry, part, count, start in zip(entries, parts, counts, starts, strict=True):
+        done = next(numbered) if isinstance(part, ReadyPart) else None
+        if not isinstance(done, bytes):
+            log.warning("book: stand-in pages for %s", entry.number)
+            done = _stand_in(entry, count, start, total)
+        writer.append(PdfReader(io.BytesIO(done)))
     writer.add_metadata({"/Title": f"{book_title} {period}", "/Creator": "docservice"})
     out = io.BytesIO()
     writer.write(out)

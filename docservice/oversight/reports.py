@@ -15,6 +15,7 @@ from docservice.oversight import charts
 from docservice.oversight.figures import MINUTES_TYPE, RESOLUTION_TYPE, Period, rate_text, statistics
 from docservice.oversight.printing import BookEntry, Letterhead, ReportSection, book_pdf, report_pdf
 from docservice.rules import RuleProfile
+from docservice.sandbox import Sandbox
 from docservice.security import policy
 from docservice.security.audit import append_event, audit_reads, confidential_read
 
@@ -150,7 +151,7 @@ def book_entries(session: Session, org: Organization, doc_type: str, period: Per
 
 
 def book(session: Session, org: Organization, which: str, principal: policy.Principal, profile: RuleProfile, *,
-         year: int | None, term_id: int | None, read_blob: Any, today: dt.date
+         year: int | None, term_id: int | None, read_blob: Any, today: dt.date, sandbox: Sandbox | None = None
          ) -> tuple[bytes, list[tuple[str, int, Any]]]:
     """The book as one PDF, and the papers in it (type, id, confidentiality) for the audit trail."""
     doc_type, title = BOOKS[which]
@@ -159,7 +160,7 @@ def book(session: Session, org: Organization, which: str, principal: policy.Prin
     else:
         period, label = Period.of_year(year or today.year), f"Năm {year or today.year}"
     entries, reads = book_entries(session, org, doc_type, period, principal, read_blob)
-    return book_pdf(profile, letterhead(session, org, profile, today), title, label, entries), reads
+    return book_pdf(profile, letterhead(session, org, profile, today), title, label, entries, sandbox=sandbox), reads
 
 
 def term_ids(session: Session, org: Organization) -> list[tuple[int, str]]:
@@ -168,7 +169,8 @@ def term_ids(session: Session, org: Organization) -> list[tuple[int, str]]:
 
 
 def book_download(catalogue: Any, blobs: Any, rules: Any, org_id: int, which: str, principal: policy.Principal, *,
-                  year: int | None, term_id: int | None, remote_addr: str | None, today: dt.date) -> bytes:
+                  year: int | None, term_id: int | None, remote_addr: str | None, today: dt.date,
+                  sandbox: Sandbox | None = None) -> bytes:
     """The book for a download: built from what the caller may see, the download recorded in the audit trail
     (it gathers many documents at once)."""
     policy.require(principal, "document.read")
@@ -180,7 +182,7 @@ def book_download(catalogue: Any, blobs: Any, rules: Any, org_id: int, which: st
     with catalogue.reader() as session:
         org = policy.get_organization(session, org_id, principal)
         body, reads = book(session, org, which, principal, rules.for_date(dt.date(year, 12, 31) if year else today),
-                           year=year, term_id=term_id, read_blob=read_blob, today=today)
+                           year=year, term_id=term_id, read_blob=read_blob, today=today, sandbox=sandbox)
     detail = f"book={which};year={year};term={term_id};documents={len(reads)}"
     with catalogue.session() as session:
         append_event(session, username=principal.username, action="book.download", object_type="organization",

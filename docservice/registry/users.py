@@ -86,6 +86,13 @@ def check_username(session: Session, raw: str) -> str:
     return name
 
 
+def check_full_name(full_name: str | None) -> None:
+    """A person's name as the catalogue keeps it: at most 128 characters, no control characters."""
+    if full_name is not None and (len(full_name) > 128 or re.search(r"[\x00-\x1f\x7f]", full_name)):
+        message = "Họ và tên tối đa 128 ký tự, không có ký tự điều khiển."
+        raise ValidationFailed(message, errors={"full_name": message})
+
+
 def create_user(
     session: Session, *, username: str, password: str, role: Role, organization: Organization,
     clearance: Clearance = Clearance.thuong, full_name: str | None = None, by: str | None = None,
@@ -94,6 +101,7 @@ def create_user(
     """A new account; the name follows ``USERNAME_RULE`` (``ValidationFailed``) and is neither taken nor
     a look-alike of a taken one (``Conflict``); the password follows the password rule."""
     username = check_username(session, username)
+    check_full_name(full_name)
     check_password_rule(password, username=username)
     user = User(
         username=username, password_hash=hash_password(password, username=username), role=role,
@@ -251,6 +259,7 @@ def change_own_password(catalogue: Any, user_id: int, current: str, new: str, *,
 def update_user(session: Session, user: User, changes: dict[str, Any], *, by: str | None,
                 remote_addr: str | None = None) -> list[str]:
     """Apply ``changes`` (role, organization, clearance, full_name, active); the names changed."""
+    check_full_name(changes.get("full_name"))
     changed = []
     for name, value in changes.items():
         if getattr(user, name) != value:

@@ -136,7 +136,7 @@ class AuditFilter:
         stmt = select(AuditEvent)
         if self.date_from:
             stmt = stmt.where(AuditEvent.at >= dt.datetime.combine(self.date_from, dt.time(), dt.UTC))
-        if self.date_to:
+        if self.date_to and self.date_to < dt.date.max:  # up to the last day there is no bound to draw
             stmt = stmt.where(AuditEvent.at < dt.datetime.combine(self.date_to + dt.timedelta(days=1), dt.time(),
                                                                   dt.UTC))
         if self.username:

@@ -24,7 +24,7 @@ from docservice.registry.organizations import add_organization, add_term_checked
 from docservice.security import policy
 from docservice.security.audit import AuditFilter
 from docservice.validation import validation_failed
-from docservice.web.forms import EmptyForm, refusals_into
+from docservice.web.forms import EmptyForm, bounded_int, refusals_into
 from docservice.web.i18n import ROLE_NAMES
 from docservice.web.session import clearance_levels, login_required, organizations_in_scope
 
@@ -65,7 +65,7 @@ def new_user():
     if request.method == "POST" and form.validate_on_submit():
         try:
             with _svc().catalogue.session() as session:
-                org = policy.get_organization(session, int(values.get("organization_id") or 0), g.principal)
+                org = policy.get_organization(session, bounded_int(values.get("organization_id")) or 0, g.principal)
                 level = Clearance[values.get("clearance", "thuong")]
                 accounts.guard_grant(g.principal.clearance, g.principal.scope_path, level, org)
                 user = accounts.create_user(
@@ -122,7 +122,7 @@ def _apply(session, user: User, action: str | None, values: Any) -> str:
                  sessions=revoked.sessions)
     if action != "save":
         raise Forbidden(_("Thao tác không hợp lệ."))
-    org = policy.get_organization(session, int(values.get("organization_id") or 0), g.principal)
+    org = policy.get_organization(session, bounded_int(values.get("organization_id")) or 0, g.principal)
     try:
         changes = {"role": Role(values.get("role")), "organization": org,
                    "clearance": Clearance[values.get("clearance", "")],
@@ -206,7 +206,7 @@ def upload_template_page():
             if not isinstance(fields, dict):
                 raise ValidationFailed(_("manifest.json phải là một đối tượng JSON."))
             row = upload_template(docx.stream.read(), fields, g.principal, catalogue=svc.catalogue, blobs=svc.blobs,
-                                  rules=svc.rules, templates=svc.templates)
+                                  rules=svc.rules, templates=svc.templates, sandbox=svc.sandbox)
         except DocserviceError as exc:
             if exc.status == 403:
                 raise
@@ -238,8 +238,9 @@ def organizations_page():
                 if values.get("action") == "term":
                     body = TermCreate.model_validate({k: values.get(k) or None for k in ("name", "start_date",
                                                                                       "end_date")})
-                    add_term_checked(session, g.principal, int(values.get("organization_id") or 0), name=body.name,
-                                     start=body.start_date, end=body.end_date, remote_addr=request.remote_addr)
+                    add_term_checked(session, g.principal, bounded_int(values.get("organization_id")) or 0,
+                                     name=body.name, start=body.start_date, end=body.end_date,
+                                     remote_addr=request.remote_addr)
                     message = _("Đã thêm nhiệm kỳ %(name)s.", name=body.name)
                 else:
                     body = OrganizationCreate.model_validate({k: values.get(k) or None for k in (

@@ -15,7 +15,7 @@ from docservice.generation.manifest import FieldSpec, FieldType
 from docservice.generation.service import GenerationRequest, generate_document
 from docservice.meetings.documents import MINUTES_TEMPLATE, THEMATIC_MINUTES_TEMPLATE
 from docservice.security import policy
-from docservice.web.forms import EmptyForm
+from docservice.web.forms import EmptyForm, bounded_int
 from docservice.web.session import clearance_levels, login_required, organizations_in_scope
 
 bp = Blueprint("composing", __name__)
@@ -45,11 +45,12 @@ def compose(key: str):
     if request.method == "POST" and form.validate_on_submit():
         try:
             generation = GenerationRequest(
-                template=key, organization_id=int(request.form.get("organization_id") or 0),
+                template=key, organization_id=bounded_int(request.form.get("organization_id")) or 0,
                 fields=_fields(manifest.fields, request.form),
                 confidentiality=Clearance[request.form.get("confidentiality") or "thuong"])
             document = generate_document(generation, g.principal, catalogue=svc.catalogue, blobs=svc.blobs,
-                                         converter=svc.converter, templates=svc.templates, rules=svc.rules)
+                                         converter=svc.converter, templates=svc.templates, rules=svc.rules,
+                                         sandbox=svc.sandbox)
         except (KeyError, ValueError):
             errors["organization_id"] = _("Chọn tổ chức ban hành và độ mật.")
         except DocserviceError as exc:

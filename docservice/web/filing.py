@@ -22,7 +22,7 @@ from docservice.db.models import Document
 from docservice.errors import DocserviceError, DuplicateRecord
 from docservice.security import policy
 from docservice.validation import validation_failed
-from docservice.web.forms import EmptyForm
+from docservice.web.forms import EmptyForm, bounded_int
 from docservice.web.reading import doc_type_names
 from docservice.web.session import (
     clearance_levels,
@@ -49,7 +49,7 @@ def _context(values: dict[str, Any]) -> dict[str, Any]:
         organizations = organizations_in_scope(db)
         if values.get("document_id"):
             try:
-                document = policy.get_visible(db, Document, int(values["document_id"]), principal)
+                document = policy.get_visible(db, Document, bounded_int(values["document_id"]) or 0, principal)
             except (ValueError, DocserviceError):
                 document = None
         db.expunge_all()
@@ -114,8 +114,7 @@ def _read_from_file(upload: Any) -> dict[str, str]:
     svc = _svc()
     path = keep_pending_upload(upload.stream, upload.filename)
     try:
-        seen = inspect_upload(path, sha256_of(path), trust_roots=svc.settings.trust_roots,
-                              max_pages=svc.settings.max_pages, ocr_max_pages=svc.settings.ocr_max_pages)
+        seen = inspect_upload(path, sha256_of(path), archive_options(svc))
     except Exception:
         drop_pending_upload()
         raise

@@ -34,6 +34,16 @@ class PasswordForm(FlaskForm):
         EqualTo("new_password", message=_l("Hai lần nhập mật khẩu mới không giống nhau."))])
 
 
+def bounded_int(raw: object, low: int = 1, high: int = 2**31 - 1) -> int | None:
+    """A whole number typed into a form or a query string, within ``low``–``high`` (the catalogue's id range
+    by default); ``None`` for anything else, so no caller hands the database a number it cannot hold."""
+    try:
+        value = int(str(raw).strip())
+    except ValueError:
+        return None
+    return value if low <= value <= high else None
+
+
 class EmptyForm(FlaskForm):
     """A form with only the CSRF token (logout)."""
 

@@ -11,6 +11,7 @@ from sqlalchemy import exists, extract, func, select
 
 from docservice.db.models import Document, Record
 from docservice.security import policy
+from docservice.web.forms import bounded_int
 from docservice.web.reading import doc_type_names
 from docservice.web.session import login_required, organizations_in_scope
 
@@ -19,11 +20,7 @@ PER_PAGE = 20
 
 
 def _int(name: str, low: int = 1, high: int = 2**31 - 1) -> int | None:
-    try:
-        value = int(request.args.get(name, ""))
-    except ValueError:
-        return None
-    return value if low <= value <= high else None
+    return bounded_int(request.args.get(name, ""), low, high)
 
 
 def _filtered(model: Any) -> Any:

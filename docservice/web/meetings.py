@@ -17,7 +17,7 @@ from docservice.meetings.models import MeetingIn
 from docservice.meetings.service import record_meeting
 from docservice.registry.members import members_on
 from docservice.security import policy
-from docservice.web.forms import EmptyForm, refusals_into
+from docservice.web.forms import EmptyForm, bounded_int, refusals_into
 from docservice.web.reading import audit_read, doc_type_names
 from docservice.web.session import clearance_levels, login_required
 
@@ -50,7 +50,7 @@ def new_meeting():
         day, errors["date"] = dt.date.today(), _("Ngày không hợp lệ.")
     with _svc().catalogue.reader() as session:
         cells = _cells(session)
-        org_id = int(values.get("organization_id") or 0) or (cells[0].id if len(cells) == 1 else 0)
+        org_id = bounded_int(values.get("organization_id")) or (cells[0].id if len(cells) == 1 else 0)
         org = next((c for c in cells if c.id == org_id), None)
         members = members_on(session, org.id, day) if org else []
         session.expunge_all()
@@ -160,7 +160,7 @@ def make_document(meeting_id: int, which: str):
     try:
         document = generate_for_meeting(meeting_id, which, fields, g.principal, catalogue=svc.catalogue,
                                         blobs=svc.blobs, converter=svc.converter, templates=svc.templates,
-                                        rules=svc.rules)
+                                        rules=svc.rules, sandbox=svc.sandbox)
     except DocserviceError as exc:
         if exc.status in (403, 404):
             raise

@@ -18,7 +18,7 @@ from docservice.errors import NotFound, ValidationFailed
 from docservice.oversight import charts, exports, figures, reports
 from docservice.oversight import service as committee
 from docservice.security import policy
-from docservice.web.forms import EmptyForm, refusals_into
+from docservice.web.forms import EmptyForm, bounded_int, refusals_into
 from docservice.web.meetings import KINDS
 from docservice.web.reading import doc_type_names
 from docservice.web.session import login_required, organizations_in_scope
@@ -51,11 +51,7 @@ def _org_id(default: int) -> int:
 
 def _bounded_id(name: str) -> int | None:
     """An id from the query string, or ``None``; a number no row can have is not passed to the database."""
-    try:
-        value = int(request.args.get(name) or 0)
-    except ValueError:
-        return None
-    return value if 1 <= value <= 2**31 - 1 else None
+    return bounded_int(request.args.get(name) or 0)
 
 
 def _period(errors: dict[str, str]) -> figures.Period:
@@ -242,7 +238,7 @@ def book_file(kind: str):
     term_id = _bounded_id("term_id")
     body = reports.book_download(svc.catalogue, svc.blobs, svc.rules, org_id, kind, g.principal,
                                  year=None if term_id else _year(), term_id=term_id, remote_addr=request.remote_addr,
-                                 today=dt.date.today())
+                                 today=dt.date.today(), sandbox=svc.sandbox)
     return pdf_response(body, f"so-{kind}-{org_id}.pdf")
 
 
