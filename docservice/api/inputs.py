@@ -39,11 +39,13 @@ class CheckedJSONProvider(DefaultJSONProvider):
 
 
 class BoundedId(IntegerConverter):
-    """``<int:…>`` in a URL, at most the catalogue's largest id (larger is no match: 404)."""
+    """``<int:…>`` in a URL: a number beyond the catalogue's largest id becomes 0, an id no row has (a page
+    answers 404, the API's id check 422) instead of reaching the database, which cannot hold it. (A
+    converter ``max`` would make werkzeug answer 405 for the other methods of the same path.)"""
 
-    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max", MAX_ID)
-        super().__init__(map, *args, **kwargs)
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        return number if number <= MAX_ID else 0
 
 
 def _embedded_json(text: str) -> Any:

@@ -96,6 +96,8 @@ class PreparedDocx:
             return _docxtpl_render(self._source, context)
         try:
             xml = self._compiled.render(context)  # type: ignore[union-attr]
+        except (MemoryError, RecursionError):
+            raise  # limits, not mistakes: the sandbox that runs an uploaded template answers for them
         except Exception as exc:  # the template's own code failed: see _translate
             raise _translate(exc) from exc
         xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
@@ -133,6 +135,8 @@ def _docxtpl_render(docx: bytes, context: dict[str, Any]) -> bytes:
     template = DocxTemplate(io.BytesIO(docx))
     try:
         template.render(context, jinja_env=environment(), autoescape=True)
+    except (MemoryError, RecursionError):
+        raise  # limits, not mistakes (see PreparedDocx.render)
     except Exception as exc:  # the template's own code failed: see _translate
         raise _translate(exc) from exc
     out = io.BytesIO()

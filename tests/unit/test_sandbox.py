@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from docservice.errors import ServiceUnavailable, TooComplex, ValidationFailed
+from docservice.errors import ServiceUnavailable, TooComplex, UnreadableFile, ValidationFailed
 from docservice.sandbox import Failed, Limits, Sandbox
 
 
@@ -47,7 +47,7 @@ def test_a_task_runs_and_its_own_errors_come_back_as_they_were(sandbox):
     with pytest.raises(ValidationFailed) as refused:
         sandbox.run(refuse, "sai", what="Thử")
     assert refused.value.errors == {"file": "sai"} and refused.value.status == 422
-    with pytest.raises(TooComplex, match="không xử lý được"):
+    with pytest.raises(UnreadableFile, match="không xử lý được"):
         sandbox.run(crash, None, what="Tệp")
 
 
