@@ -243,10 +243,13 @@ def _stand_in(entry: BookEntry, pages: int, first: int, total: int) -> bytes:
     """Pages standing in for a document whose file cannot be read within limits, so the book is still made."""
     out = io.BytesIO()
     pdf = canvas.Canvas(out, pagesize=A4)
+    heading = " — ".join(part for part in (entry.number, entry.date.strftime("%d/%m/%Y")) if part)
+    title = entry.title if len(entry.title) <= 90 else entry.title[:89] + "…"
     for offset in range(pages):
         pdf.setFont(SERIF, 14)
-        pdf.drawCentredString(A4[0] / 2, A4[1] / 2 + 20, f"{entry.number} — {entry.date.strftime('%d/%m/%Y')}")
-        pdf.drawCentredString(A4[0] / 2, A4[1] / 2 - 10, "Không đọc được tệp của văn bản này; xem hồ sơ lưu trữ.")
+        pdf.drawCentredString(A4[0] / 2, A4[1] / 2 + 40, heading)
+        pdf.drawCentredString(A4[0] / 2, A4[1] / 2 + 15, title)
+        pdf.drawCentredString(A4[0] / 2, A4[1] / 2 - 15, "Không đọc được tệp của văn bản này; xem hồ sơ lưu trữ.")
         pdf.setFont(SERIF, 11)
         pdf.drawRightString(A4[0] - 12 * mm, 8 * mm, f"{first + offset}/{total}")
         pdf.showPage()
