@@ -83,8 +83,15 @@ def _serve(conn: Connection, memory_bytes: int) -> None:
         task, args, seconds = job
         used = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
         _, hard = resource.getrlimit(resource.RLIMIT_CPU)
-        resource.setrlimit(resource.RLIMIT_CPU, (int(used + 2 * seconds + 5), hard))
-        conn.send(_outcome(task, args))
+        soft = int(used + 2 * seconds + 5)
+        resource.setrlimit(resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
+        outcome = _outcome(task, args)
+        try:
+            conn.send(outcome)
+        except (MemoryError, RecursionError):
+            conn.send(("limits",))
+        except Exception as exc:  # a result that cannot travel (not picklable): the task's fault, said so
+            conn.send(("failed", type(exc).__name__))
 
 
 def _outcome(task: Callable[..., Any], args: tuple[Any, ...]) -> tuple[Any, ...]:
