@@ -196,16 +196,27 @@ def reindex(if_needed: bool) -> None:
 @main.command("check-layout")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
-def check_layout_command(file: Path, as_json: bool) -> None:
-    """Kiểm tra thể thức FILE.docx theo quy định áp dụng cho ngày của văn bản; mã thoát 1 nếu có sai lệch."""
+@click.option("--no-pdf", is_flag=True, help="Chỉ kiểm tra tệp .docx, không chuyển sang PDF để kiểm tra trang in.")
+def check_layout_command(file: Path, as_json: bool, no_pdf: bool) -> None:
+    """Kiểm tra thể thức FILE.docx theo quy định áp dụng cho ngày của văn bản, và các trang in của nó (chuyển sang
+    PDF bằng LibreOffice); FILE.pdf: chỉ kiểm tra các trang in. Mã thoát 1 nếu có sai lệch."""
     import json
 
-    from docservice.generation.layout_check import check_layout
+    from docservice.generation.convert import LibreOfficeConverter
+    from docservice.generation.layout_check import LayoutReport, add_printed, check_layout
     from docservice.rules import RuleBook
 
     settings = Settings()
+    rules = RuleBook.load(settings.rule_overrides)
+    data = file.read_bytes()
     try:
-        report = check_layout(file.read_bytes(), RuleBook.load(settings.rule_overrides))
+        if data.startswith(b"%PDF-"):
+            report = add_printed(LayoutReport(), data, rules)
+        else:
+            report = check_layout(data, rules)
+            if not no_pdf:
+                converter = LibreOfficeConverter(soffice=settings.soffice, timeout=settings.convert_timeout)
+                add_printed(report, converter.convert(data), rules)
     except DocserviceError as exc:
         _fail(exc)
     if as_json:

@@ -24,7 +24,7 @@ from layout import CENTER, Layout  # noqa: E402
 from docservice.generation.manifest import Manifest, fields_model  # noqa: E402
 from docservice.rules import current_profile  # noqa: E402
 
-VERSION = "1.1.0"
+VERSION = "1.2.0"
 
 
 # field specs --------------------------------------------------------------------------------------

@@ -115,13 +115,18 @@ class Layout:
         self.tag("{%p endif %}")
 
     # blocks --------------------------------------------------------------------------------------
-    def _two_columns(self):
+    def _two_columns(self, *, together: bool = False):
+        """A two-column table; ``together``: its row never breaks across pages (a signature block moves whole
+        to the next page rather than leave its name behind)."""
         table = self.document.add_table(rows=1, cols=2)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
         for cell, width in zip(table.rows[0].cells, HEADER_WIDTHS_MM, strict=True):
             cell.width = Mm(width)
             cell.paragraphs[0]._p.getparent().remove(cell.paragraphs[0]._p)
+        if together:
+            row = table.rows[0]._tr.get_or_add_trPr()
+            row.append(OxmlElement("w:cantSplit"))
         return table.rows[0].cells
 
     def header(self, *, summary_under_number: bool = False) -> None:
@@ -150,9 +155,10 @@ class Layout:
         self.loop(variable, "- {{ p }};")
 
     def collegial_signature(self) -> None:
-        """Boxes 7 and 9: "Nơi nhận" with "- Lưu …" left; authority, title and name right."""
-        self.para("")
-        left, right = self._two_columns()
+        """Boxes 7 and 9: "Nơi nhận" with "- Lưu …" left; authority, title and name right — one block that is
+        never split across pages."""
+        self.para("", keep_with_next=True)
+        left, right = self._two_columns(together=True)
         self.para("{{ recipients_label }}", "recipients_label", container=left, align=LEFT)
         self.tag("{%p for item in recipients %}", container=left)
         self.para("- {{ item }},", "recipients_item", container=left, align=LEFT)
@@ -165,9 +171,10 @@ class Layout:
         self.para("{{ signature.name }}", "signature_name", container=right, align=CENTER)
 
     def minutes_signature(self) -> None:
-        """The minute-taker signs left, the chair right; minutes have no "Nơi nhận"."""
-        self.para("")
-        left, right = self._two_columns()
+        """The minute-taker signs left, the chair right (minutes have no "Nơi nhận"); both columns with their
+        names stay on one page."""
+        self.para("", keep_with_next=True)
+        left, right = self._two_columns(together=True)
         for cell, label, name in ((left, self.profile.minutes_signatures["left"], "minute_taker_name"),
                                   (right, self.profile.minutes_signatures["right"], "chair_name")):
             self.para(label, "signature_title", container=cell, align=CENTER)

@@ -145,10 +145,20 @@ def example_attendance(groups: dict[str, list[int]]) -> list[dict[str, object]]:
     return rows
 
 
-def sample_organizations():
-    """A chi bộ and its đảng ủy as the templates print them (not stored anywhere)."""
+def sample_organizations(*, long: bool = False):
+    """A chi bộ and its đảng ủy as the templates print them (not stored anywhere); ``long``: with the
+    longest names and place the catalogue meets (a school's chi bộ in a commune with a four-word name)."""
     from docservice.db.models import Organization
 
+    if long:
+        place = "Quảng Phú Cầu Thượng"
+        cell = Organization(id=2, code="cb-thcs", kind=OrgKind.chi_bo,
+                            name=f"Chi bộ Trường Trung học cơ sở {place}", abbreviation="CB",
+                            superior_name=f"Đảng bộ xã {place}", place=place, path="/1/2/")
+        committee = Organization(id=1, code="dbx", kind=OrgKind.dang_bo_co_so, name=f"Đảng bộ xã {place}",
+                                 header_name=f"Đảng ủy xã {place}", abbreviation="ĐU",
+                                 superior_name="Đảng bộ tỉnh Hà Nam Ninh", place=place, path="/1/")
+        return cell, committee
     cell = Organization(id=2, code="cb-kp1", kind=OrgKind.chi_bo, name="Chi bộ Khu phố 1", abbreviation="CB",
                         superior_name="Đảng bộ phường An Phú", place="An Phú", path="/1/2/")
     committee = Organization(id=1, code="dbp", kind=OrgKind.dang_bo_co_so, name="Đảng bộ phường An Phú",
@@ -157,27 +167,30 @@ def sample_organizations():
     return cell, committee
 
 
-def render_example(template, *, sequence: int = 3, changes: dict | None = None) -> bytes:
+def render_example(template, *, sequence: int = 3, changes: dict | None = None, long: bool = False) -> bytes:
     """The template filled with its manifest's example, as the service renders it (no LibreOffice)."""
+    from docservice.generation.fitting import fit_header
     from docservice.generation.render import render_docx
     from docservice.generation.service import build_context, validate_fields
     from docservice.rules import default_rules
 
-    cell, committee = sample_organizations()
+    cell, committee = sample_organizations(long=long)
     org = cell if "chi_bo" in template.manifest.issuer_kinds else committee
-    fields = validate_fields(template, {**template.manifest.example, **(changes or {})}, "Đảng ủy phường An Phú")
+    superior_body = committee.header_name
+    fields = validate_fields(template, {**template.manifest.example, **(changes or {})}, superior_body)
     profile = default_rules().for_date(fields.date)
     number = profile.format_number(sequence, template.manifest.doc_type, org.abbreviation)
-    context = build_context(template, fields, org, number, profile, superior_body="Đảng ủy phường An Phú")
-    return render_docx(template.docx, context, margins_mm=profile.margins_mm)
+    context = build_context(template, fields, org, number, profile, superior_body=superior_body)
+    return fit_header(render_docx(template.docx, context, margins_mm=profile.margins_mm), profile.header_title)
 
 
-def long_minutes_changes() -> dict:
-    """Minutes of a meeting with 30 attendees, each named and speaking: two pages or more."""
-    names = [person(i) for i in range(30)]
+def long_minutes_changes(attendees: int = 30) -> dict:
+    """Minutes of a meeting with ``attendees`` people, each named and speaking: two pages or more."""
+    names = [person(i) for i in range(attendees)]
+    present = attendees - 3
     return {
-        "composition": "Có mặt: 27 đồng chí: " + ", ".join(names[:27]) + ".\nVắng mặt có lý do: "
-                       + "; ".join(f"{n} – đi công tác" for n in names[27:]) + ".",
+        "composition": f"Có mặt: {present} đồng chí: " + ", ".join(names[:present]) + ".\nVắng mặt có lý do: "
+                       + "; ".join(f"{n} – đi công tác" for n in names[present:]) + ".",
         "contents": [{"heading": f"Nội dung {k + 1}", "text": "Đồng chí Bí thư trình bày báo cáo của chi ủy.",
                       "speakers": [f"Đồng chí {n}: nhất trí với báo cáo, đề nghị bổ sung nhiệm vụ tháng tới."
                                    for n in names[k * 10:(k + 1) * 10]]} for k in range(3)],

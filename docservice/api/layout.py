@@ -34,12 +34,13 @@ class LayoutReportOut(BaseModel):
 
 @blueprint.post("/layout-check", responses={200: LayoutReportOut, **problems(413, 503)})
 def layout_check(form: LayoutForm):
-    """Kiểm tra thể thức một văn bản .docx (tiêu đề, số, ngày, phông chữ, lề, chữ ký, nơi nhận).
+    """Kiểm tra thể thức một văn bản .docx (tiêu đề, số, ngày, phông chữ, lề, chữ ký, nơi nhận), rồi chuyển sang
+    PDF và kiểm tra các trang in (dòng ngày tháng xuống dòng, khối chữ ký hay nơi nhận bị tách trang).
 
     Tệp quá lớn hay quá nhiều đoạn: 413; cần quá nhiều thời gian hay bộ nhớ: 422 ``too_complex``; máy chủ đang
     bận với các tệp khác: 503 kèm ``Retry-After``."""
     policy.require(caller(), "template.read")
     svc = services()
-    report = check_uploaded(form.file.stream.read(), svc.rules, svc.sandbox)
+    report = check_uploaded(form.file.stream.read(), svc.rules, svc.sandbox, svc.converter)
     return dump(LayoutReportOut(ok=report.ok, profile=report.profile, date=report.date, number=report.number,
                                 deviations=[DeviationOut(**d.__dict__) for d in report.deviations]))

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import tempfile
 import time
 from collections.abc import Callable
@@ -27,12 +26,11 @@ from typing import Any
 from PIL import Image
 
 from docservice.errors import DocserviceError, UnusablePdf
+from docservice.programs import run_limited
 from docservice.text import normalize
 from docservice.text.legacy import may_be_legacy, repair_legacy
 
 MIN_PAGE_CHARS = 20
-TIMEOUT = 120
-MEMORY_LIMIT = 1536 * 1024 * 1024
 OCR_DPI = 300
 MAX_OCR_PIXELS = 120_000_000  # an A0 page at 300 dpi; larger pages are read at a lower resolution
 MIN_OCR_DPI = 100
@@ -46,27 +44,10 @@ class ExtractedText:
     warnings: list[str] = field(default_factory=list)
 
 
-def _run(args: list[str], *, timeout: float = TIMEOUT) -> bytes:
-    """The program's output; ``OSError`` when it fails, is killed, or runs out of time.
-
-    The memory ceiling is set by ``prlimit`` rather than a ``preexec_fn``, so Python can start the
-    program without forking its whole address space.
-    """
-    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # one core per Tesseract; pages run in parallel
-    limited = ["prlimit", f"--as={MEMORY_LIMIT}", "--", "nice", "-n", "10", *args]
-    try:
-        result = subprocess.run(limited, check=True, capture_output=True, timeout=timeout, env=env)
-    except subprocess.TimeoutExpired as exc:
-        raise OSError(f"{args[0]} timed out") from exc
-    except subprocess.CalledProcessError as exc:
-        raise OSError(f"{args[0]} failed ({exc.returncode})") from exc
-    return result.stdout
-
-
 def text_layer_pages(path: Path, pages: int) -> list[str]:
     """The text layer of each page (form feeds separate pages in pdftotext's output)."""
     try:
-        out = _run(["pdftotext", "-enc", "UTF-8", "-q", str(path), "-"]).decode("utf-8", "replace")
+        out = run_limited(["pdftotext", "-enc", "UTF-8", "-q", str(path), "-"]).decode("utf-8", "replace")
     except OSError as exc:
         raise UnusablePdf("Không đọc được nội dung tệp PDF (đọc quá lâu hoặc quá nhiều bộ nhớ).") from exc
     texts = out.split("\f")
@@ -76,7 +57,7 @@ def text_layer_pages(path: Path, pages: int) -> list[str]:
 def legacy_font_hint(path: Path) -> str | None:
     """"tcvn3" or "vni" when the PDF uses fonts of those families (.VnTime, VNI-Times…)."""
     try:
-        fonts = _run(["pdffonts", str(path)], timeout=30).decode("latin-1")
+        fonts = run_limited(["pdffonts", str(path)], timeout=30).decode("latin-1")
     except OSError:
         return None
     if re.search(r"(^|\+|\s)\.?Vn[A-Z]", fonts, re.MULTILINE):
@@ -102,7 +83,7 @@ def is_blank(path: Path, page: int) -> bool:
     """Whether the page shows nothing at all when rendered small (a few milliseconds, against seconds of OCR)."""
     with tempfile.TemporaryDirectory(prefix="docservice-blank-") as tmp:
         prefix = Path(tmp) / "page"
-        _run(["pdftoppm", "-r", str(BLANK_DPI), "-gray", "-png", "-f", str(page), "-l", str(page), "-singlefile",
+        run_limited(["pdftoppm", "-r", str(BLANK_DPI), "-gray", "-png", "-f", str(page), "-l", str(page), "-singlefile",
               str(path), str(prefix)], timeout=30)
         with Image.open(f"{prefix}.png") as image:
             darkest, _ = image.convert("L").getextrema()
@@ -118,9 +99,9 @@ def ocr_page(path: Path, page: int, size_points: tuple[float, float] = (595, 842
         return ""
     with tempfile.TemporaryDirectory(prefix="docservice-ocr-") as tmp:
         prefix = Path(tmp) / "page"
-        _run(["pdftoppm", "-r", str(dpi), "-gray", "-png", "-f", str(page), "-l", str(page), "-singlefile",
+        run_limited(["pdftoppm", "-r", str(dpi), "-gray", "-png", "-f", str(page), "-l", str(page), "-singlefile",
               str(path), str(prefix)])
-        out = _run(["tesseract", f"{prefix}.png", "-", "-l", "vie", "--psm", "3"])
+        out = run_limited(["tesseract", f"{prefix}.png", "-", "-l", "vie", "--psm", "3"])
     return normalize(out.decode("utf-8", "replace"))
 
 

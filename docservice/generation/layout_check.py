@@ -1,4 +1,5 @@
-"""Check a .docx against the rule profile of its own date (``docservice check-layout``).
+"""Check a .docx against the rule profile of its own date (``docservice check-layout``), and — converted
+to PDF — what its printed pages show (``pdf_layout``: a wrapped date line, a split signature block).
 
 The checker reads the document's structure as the party format lays it out (Hướng dẫn 36-HD/VPTW):
 a header table (issuer, "*", number left; "ĐẢNG CỘNG SẢN VIỆT NAM" and the place-and-date line
@@ -25,7 +26,9 @@ from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from docservice.errors import PayloadTooLarge, ValidationFailed
+from docservice.errors import DocserviceError, PayloadTooLarge, ValidationFailed
+from docservice.generation.convert import PdfConverter
+from docservice.generation.pdf_layout import check_pdf
 from docservice.rules import RuleBook, RuleProfile
 from docservice.sandbox import Sandbox
 
@@ -413,10 +416,33 @@ def document_xml(data: bytes) -> bytes:
     return body
 
 
-def check_uploaded(data: bytes, rules: RuleBook, sandbox: Sandbox) -> LayoutReport:
-    """``check_layout`` of an uploaded file: sizes checked here, the check itself under the sandbox's limits."""
+def check_uploaded(data: bytes, rules: RuleBook, sandbox: Sandbox, converter: PdfConverter | None = None
+                   ) -> LayoutReport:
+    """``check_layout`` of an uploaded file: sizes checked here, the check itself under the sandbox's limits;
+    with a ``converter``, the printed pages too (``add_printed``)."""
     document_xml(data)
-    return sandbox.run(check_layout, data, rules, what="Văn bản Word")
+    report = sandbox.run(check_layout, data, rules, what="Văn bản Word")
+    if converter is not None:
+        try:
+            pdf = converter.convert(data)
+        except DocserviceError:
+            report.add("not_printed", "pdf", "Không chuyển được văn bản sang PDF để kiểm tra các trang in.")
+        else:
+            add_printed(report, pdf, rules)
+    return report
+
+
+def add_printed(report: LayoutReport, pdf: bytes, rules: RuleBook) -> LayoutReport:
+    """Add what only the printed pages show (``pdf_layout``), by the profile of the document's date."""
+    profile = rules.for_date(report.date) if report.date else rules.current()
+    try:
+        printed = check_pdf(pdf, profile)
+    except OSError:
+        report.add("not_printed", "pdf", "Không đọc được các trang PDF để kiểm tra.")
+        return report
+    for deviation in printed:
+        report.add(deviation.code, deviation.element, deviation.message)
+    return report
 
 
 def _open(data: bytes) -> DocxDocument:

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from docservice.db.models import Organization, OrgKind
 from docservice.errors import DocserviceError, PayloadTooLarge, ValidationFailed
 from docservice.generation.catalogue import Template
+from docservice.generation.fitting import fit_header
 from docservice.generation.layout_check import check_layout, document_xml
 from docservice.generation.manifest import FieldSpec, FieldType, Manifest, fields_model
 from docservice.generation.render import environment, patched_body, render_docx, template_variables
@@ -169,7 +170,7 @@ def _dry_render(template: Template, rules: RuleBook, report: LintReport) -> byte
         org = _sample_org(manifest)
         number = profile.format_number(1, manifest.doc_type, profile.issuer_abbreviations[org.kind.value])
         context = build_context(template, fields, org, number, profile, superior_body="Đảng ủy cấp trên")
-        return render_docx(template.docx, context, margins_mm=profile.margins_mm)
+        return fit_header(render_docx(template.docx, context, margins_mm=profile.margins_mm), profile.header_title)
     except DocserviceError as exc:
         details = "; ".join(f"{k}: {v}" for k, v in (exc.errors or {}).items())
         report.error("dry_render", f"Thử điền mẫu với giá trị ví dụ không được: {exc.detail} {details}".strip())

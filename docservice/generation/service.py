@@ -17,6 +17,7 @@ from docservice.errors import RuleViolation
 from docservice.generation.catalogue import Template, TemplateCatalogue
 from docservice.generation.checks import check_rules
 from docservice.generation.convert import PdfConverter
+from docservice.generation.fitting import fit_header
 from docservice.generation.manifest import FieldSpec, FieldType
 from docservice.generation.render import render_docx, render_uploaded
 from docservice.meetings.arithmetic import percent
@@ -244,6 +245,7 @@ def generate_document(
                                what="Mẫu văn bản tải lên")
         else:
             docx = render_docx(template.docx, context, margins_mm=plan.profile.margins_mm, digest=template.digest)
+        docx = fit_header(docx, plan.profile.header_title)
         return number, docx, converter.convert(docx)
 
     def store(session: Session, sequence: int, prepared: tuple[str, bytes, bytes]) -> Document:

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from docx import Document as Docx
+from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from docservice.cli import main
@@ -41,8 +42,10 @@ def _broken() -> bytes:
     for paragraph in header[1].paragraphs:
         if "ngày" in paragraph.text:
             _replace(paragraph, "An Phú, ngày 5 tháng 2 năm 2026")
-        if paragraph.text == "ĐẢNG CỘNG SẢN VIỆT NAM":
+        if paragraph.text == "ĐẢNG CỘNG SẢN VIỆT NAM":  # no rule under it: neither underline nor border
             paragraph.runs[0].underline = False
+            for border in paragraph._p.pPr.findall(qn("w:pBdr")):
+                paragraph._p.pPr.remove(border)
     body = next(p for p in document.paragraphs if p.text.startswith("Chi bộ lãnh đạo"))
     body.runs[0].font.size = Pt(12)
     body.runs[0].font.name = "Arial"
