@@ -24,7 +24,7 @@ from layout import CENTER, Layout  # noqa: E402
 from docservice.generation.manifest import Manifest, fields_model  # noqa: E402
 from docservice.rules import current_profile  # noqa: E402
 
-VERSION = "1.2.0"
+VERSION = "1.3.0"
 
 
 # field specs --------------------------------------------------------------------------------------
@@ -109,7 +109,7 @@ class Definition:
 
 def _minutes_body(page: Layout, *, thematic: bool) -> None:
     page.header()
-    page.title("{{ summary|upper }}")
+    page.title("{{ summary }}")  # the trích yếu in normal case (Phụ lục 3), like every other paper
     page.loop("opening")
     page.body("- Chủ trì: {{ chair }}.")
     page.body("- Thư ký: {{ minute_taker }}.")

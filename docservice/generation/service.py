@@ -47,11 +47,9 @@ class Formatter:
         return self._profile.date_text(day)
 
     def short(self, day: dt.date) -> str:
-        """``07/9/2022`` with the profile's leading zeros (``05/02/2026``)."""
-        rule = self._profile.date_line
-        dd = f"{day.day:02d}" if day.day < rule.pad_day_below else str(day.day)
-        mm = f"{day.month:02d}" if day.month in rule.padded_months else str(day.month)
-        return f"{dd}/{mm}/{day.year}"
+        """A date written short in the body, the same way throughout a document: the profile's
+        ``short_date`` (``12/04/1998``, ``05/02/2026``)."""
+        return day.strftime(self._profile.short_date)
 
     def percent(self, part: int, whole: int) -> str:
         """``89,3%``."""

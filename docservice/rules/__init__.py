@@ -106,6 +106,7 @@ class RuleProfile(BaseModel):
     header_title: str
     issuer_mark: str
     number: NumberRule
+    short_date: str = "%d/%m/%Y"  # strftime pattern of dates written short in a document's body
     date_line: DateLineRule
     font_family: str
     fonts: dict[str, Font]
