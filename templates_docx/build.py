@@ -24,7 +24,7 @@ from layout import CENTER, Layout  # noqa: E402
 from docservice.generation.manifest import Manifest, fields_model  # noqa: E402
 from docservice.rules import current_profile  # noqa: E402
 
-VERSION = "1.3.0"
+VERSION = "1.4.0"
 
 
 # field specs --------------------------------------------------------------------------------------
@@ -67,6 +67,12 @@ SIGNER = {
     "signer_title": choice("Chức vụ người ký", ["BÍ THƯ", "PHÓ BÍ THƯ"], "BÍ THƯ",
                            "Bí thư ký; phó bí thư ký khi được phân công (vẫn ký T/M)."),
 }
+# Papers both a chi bộ and a đảng ủy issue: who signs for the collegial body, by default the body itself
+# (T/M CHI BỘ, T/M ĐẢNG ỦY); a chi bộ with a chi ủy may sign its chi ủy's papers T/M CHI ỦY.
+ISSUER_SIGNING_BODY = {"signing_body": {
+    **choice("Thay mặt", ["CHI BỘ", "CHI ỦY", "ĐẢNG ỦY", "BAN THƯỜNG VỤ"], None,
+             "Để trống: tập thể ban hành (chi bộ, đảng ủy). Chi bộ có chi ủy ký văn bản của chi ủy: CHI ỦY."),
+    "required": False}}
 SIGNING_BODY = {"signing_body": choice("Thay mặt", ["BAN THƯỜNG VỤ", "ĐẢNG ỦY"], "BAN THƯỜNG VỤ",
                                        "Tập thể ban hành: Ban Thường vụ Đảng ủy hoặc Đảng ủy.")}
 
@@ -453,7 +459,7 @@ DEFINITIONS = [
                      "help": "Mỗi phần: tiêu đề (ví dụ I. KẾT QUẢ …) và nội dung.",
                      "item_fields": {"heading": text("Tiêu đề", max_length=300),
                                      "text": paragraphs("Nội dung")}},
-        **recipients("{superior_body} (b/c)"), **SIGNER,
+        **recipients("{superior_body} (b/c)"), **SIGNER, **ISSUER_SIGNING_BODY,
     }, _report),
     Definition("cong-van", "Công văn", "cong_van", ("chi_bo", "dang_bo_co_so", "dang_uy"), "Công văn V/v",
                "subject", {
@@ -462,7 +468,7 @@ DEFINITIONS = [
                    "addressees": items("Kính gửi", "Mỗi dòng một nơi nhận chính.", required=True, min_items=1,
                                        max_items=10),
                    "content": paragraphs("Nội dung"),
-                   **recipients("Như trên"), **SIGNER,
+                   **recipients("Như trên"), **SIGNER, **ISSUER_SIGNING_BODY,
                }, _official_letter),
     Definition("giay-gioi-thieu-sinh-hoat-dang", "Giấy giới thiệu sinh hoạt đảng", "giay_gioi_thieu",
                ("dang_bo_co_so", "dang_uy"), "Giấy giới thiệu sinh hoạt đảng", "person_name", {

@@ -29,6 +29,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from docservice.errors import N_
+from docservice.text.vietnamese import one_tone_placement
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -137,6 +138,30 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+# The committee of a đảng bộ by the organisation's kind: (what the name starts with, what the committee is called)
+_COMMITTEES: dict[str, tuple[tuple[str, str], ...]] = {
+    "dang_bo_co_so": (("đảng bộ", "Đảng ủy"),),
+    "dang_bo_bo_phan": (("đảng bộ", "Đảng ủy"),),
+    "dang_uy": (("đảng bộ", "Đảng ủy"),),
+    "huyen_uy": (("đảng bộ huyện", "Huyện ủy"), ("đảng bộ quận", "Quận ủy"), ("đảng bộ thị xã", "Thị ủy"),
+                 ("đảng bộ thành phố", "Thành ủy"), ("đảng bộ", "Đảng ủy")),
+    "tinh_uy": (("đảng bộ tỉnh", "Tỉnh ủy"), ("đảng bộ thành phố", "Thành ủy"), ("đảng bộ", "Đảng ủy")),
+    # a superior known only by its name (no catalogue row): the name says its level
+    "": (("đảng bộ tỉnh", "Tỉnh ủy"), ("đảng bộ thành phố", "Thành ủy"), ("đảng bộ huyện", "Huyện ủy"),
+         ("đảng bộ quận", "Quận ủy"), ("đảng bộ thị xã", "Thị ủy"), ("đảng bộ", "Đảng ủy")),
+}
+
+
+def committee_of(kind: OrgKind | str | None, name: str) -> str:
+    """The committee that issues a party organisation's papers, from its kind and name; the name itself when
+    the organisation issues as itself (a chi bộ) or the name does not say "Đảng bộ …"."""
+    plain = one_tone_placement(name.strip())
+    for start, committee in _COMMITTEES.get(str(kind or ""), ()):
+        if plain.lower().startswith(start + " "):
+            return f"{committee} {plain[len(start) + 1:]}"
+    return plain
+
+
 class Organization(Base):
     __tablename__ = "organizations"
 
@@ -155,9 +180,16 @@ class Organization(Base):
     terms: Mapped[list[Term]] = relationship(back_populates="organization", order_by="Term.start_date")
 
     @property
+    def committee_name(self) -> str:
+        """Who issues the organisation's papers: the chi bộ itself, or the committee of a đảng bộ — its
+        ``header_name`` when set, else derived from its kind and name ("Đảng bộ xã An Phú" → "Đảng ủy xã An
+        Phú", "Đảng bộ tỉnh Lam Sơn" → "Tỉnh ủy Lam Sơn"), with one tone placement ("ủy", never "uỷ")."""
+        return one_tone_placement(self.header_name or committee_of(self.kind, self.name))
+
+    @property
     def issuer_line(self) -> str:
-        """The issuing body as printed in a header: ``CHI BỘ KHU PHỐ 1``."""
-        return (self.header_name or self.name).upper()
+        """The issuing body as printed in a header: ``CHI BỘ KHU PHỐ 1``, ``ĐẢNG ỦY XÃ AN PHÚ``."""
+        return self.committee_name.upper()
 
 
 class Term(Base):

@@ -334,6 +334,11 @@ class _Checker:
         if match and match["notation"] not in allowed:
             self.report.add("authority_notation", "Thẩm quyền ký", f"\"{match['notation']}\" không dùng theo quy định "
                             f"này; dùng {', '.join(sorted(allowed))}.")
+        elif match and match["notation"] == self.profile.signature.get("deputy") and (
+                authority.text[match.end("notation"):].strip() in self.profile.collegial_names):
+            self.report.add("collegial_deputy", "Thẩm quyền ký", f"Tập thể lãnh đạo ký thay mặt "
+                            f"({self.profile.signature['collegial']}), không ký thay ({match['notation']}): "
+                            f"\"{authority.text}\".")
         elif match is None and authority.text != authority.text.upper():
             self.report.add("authority_case", "Thẩm quyền ký", "Thẩm quyền, chức vụ người ký viết in hoa.")
         self.font(authority, "Thẩm quyền ký", "signature_authority")

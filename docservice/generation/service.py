@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from docservice.archive.blobs import BlobStore
 from docservice.archive.staging import staged_files
 from docservice.db import Catalogue
-from docservice.db.models import Clearance, Document, Organization
+from docservice.db.models import Clearance, Document, Organization, Position, committee_of
 from docservice.errors import RuleViolation
 from docservice.generation.catalogue import Template, TemplateCatalogue
 from docservice.generation.checks import check_rules
@@ -22,12 +22,14 @@ from docservice.generation.manifest import FieldSpec, FieldType
 from docservice.generation.render import render_docx, render_uploaded
 from docservice.meetings.arithmetic import percent
 from docservice.numbering import SequenceKey, issue_numbered
+from docservice.registry.members import members_on
 from docservice.registry.organizations import term_on
 from docservice.rules import RuleBook, RuleProfile
 from docservice.sandbox import Sandbox
 from docservice.security import policy
 from docservice.security.audit import append_event
 from docservice.text import normalize
+from docservice.text.vietnamese import one_tone_placement
 from docservice.validation import validation_failed
 
 # Values every template may use besides its own fields, and the fields they are built from.
@@ -74,7 +76,9 @@ class GenerationRequest:
 
 def _superior_body(session: Any, org: Organization) -> str:
     parent = session.get(Organization, org.parent_id) if org.parent_id else None
-    return (parent.header_name or parent.name) if parent else (org.superior_name or "Cấp ủy cấp trên")
+    if parent is not None:
+        return parent.committee_name
+    return committee_of(None, org.superior_name) if org.superior_name else "Cấp ủy cấp trên"
 
 
 def _with_defaults(template: Template, raw: dict[str, Any], superior_body: str) -> dict[str, Any]:
@@ -145,7 +149,7 @@ def build_context(
         **{k: v for k, v in values.items() if k not in STANDARD_INPUTS},
         "header": {
             "title": profile.header_title,
-            "superior": (org.superior_name or "").upper(),
+            "superior": one_tone_placement(org.superior_name or "").upper(),
             "issuer": org.issuer_line,
             "mark": profile.issuer_mark,
             "number_line": profile.number_line(number),
@@ -161,9 +165,25 @@ def build_context(
         "archive_line": profile.archive_text(org.kind.value),
         "signature": _signature(values, org, profile),
         "superior_body": superior_body,
-        "issuer_name": org.header_name or org.name,
+        "issuer_name": org.committee_name,
         "fmt": Formatter(profile),
     }
+
+
+def _check_signing_body(session: Session, org: Organization, fields: BaseModel, profile: RuleProfile) -> None:
+    """The body named in ``signing_body`` must sign for this organisation (rule profile's ``signing_bodies``);
+    a chi bộ's chi ủy signs only where the chi bộ has one (a member in the chi ủy on the paper's date)."""
+    body = getattr(fields, "signing_body", None)
+    if not body:
+        return
+    allowed = profile.signing_bodies.get(org.kind.value, ())
+    if body not in allowed:
+        raise RuleViolation(f"{org.name} ký văn bản thay mặt {', '.join(allowed)}, không thay mặt {body}.",
+                            errors={"fields.signing_body": f"Chọn một trong: {', '.join(allowed)}."})
+    if body == "CHI ỦY" and not any(m.position is Position.chi_uy_vien
+                                    for m in members_on(session, org.id, fields.date)):
+        raise RuleViolation(f"{org.name} không có chi ủy vào ngày {fields.date:%d/%m/%Y}: văn bản ký T/M CHI BỘ.",
+                            errors={"fields.signing_body": "Chi bộ chưa có chi ủy."})
 
 
 def _check_issuer(template: Template, org: Organization) -> None:
@@ -213,6 +233,7 @@ def _plan(session: Session, request: GenerationRequest, principal: policy.Princi
     fields = validate_fields(template, raw, superior_body)
     profile = rules.for_date(fields.date)
     check_rules(fields.model_dump(), profile)
+    _check_signing_body(session, org, fields, profile)
     term = term_on(session, org, fields.date)
     key = SequenceKey(org.id, template.manifest.doc_type, term.id)
     return _Plan(template, org, fields, profile, key, superior_body)

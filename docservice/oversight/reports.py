@@ -28,8 +28,8 @@ def letterhead(session: Session, org: Organization, profile: RuleProfile, day: d
     issuer; reports go to the superior committee (đảng ủy)."""
     parent = session.get(Organization, org.parent_id) if org.parent_id else None
     superior = org.superior_name or (parent.name if parent else "")
-    committee = (parent.header_name or parent.name) if parent else (org.superior_name or "Cấp ủy cấp trên")
-    return Letterhead(superior=superior, superior_committee=committee, issuer=org.header_name or org.name,
+    committee = parent.committee_name if parent else (org.superior_name or "Cấp ủy cấp trên")
+    return Letterhead(superior=superior, superior_committee=committee, issuer=org.committee_name,
                       place_date=profile.place_date_line(org.place or "", day),
                       authority=profile.authority_line(org.kind.value))
 

@@ -116,6 +116,7 @@ class RuleProfile(BaseModel):
     recipients: RecipientsRule
     marks: Marks
     collegial_bodies: dict[str, str]
+    signing_bodies: dict[str, tuple[str, ...]]  # the collegial bodies that sign "T/M" for each kind
     minutes_signatures: dict[str, str]
     archive_bodies: dict[str, str]
     quorum: QuorumRule
@@ -151,6 +152,11 @@ class RuleProfile(BaseModel):
     def place_date_line(self, place: str, day: dt.date) -> str:
         """``Xương Giang, ngày 07 tháng 9 năm 2022``."""
         return f"{place}, {self.date_text(day)}"
+
+    @property
+    def collegial_names(self) -> frozenset[str]:
+        """Every collegial body's name as printed after T/M (never after K/T: a body signs as one)."""
+        return frozenset(self.collegial_bodies.values()).union(*self.signing_bodies.values())
 
     def authority_line(self, org_kind: str) -> str:
         """``T/M CHI BỘ``: the collegial notation and the body signing for an organisation kind."""

@@ -30,6 +30,23 @@ def _move_tone_to_first_vowel(decomposed: str) -> str:
     return _OLD_STYLE_END.sub(lambda m: m.group(1) + m.group(3) + m.group(2), decomposed)
 
 
+def one_tone_placement(text: str) -> str:
+    """``text`` with every word's tone mark placed the new way, case kept (``Đảng uỷ`` → ``Đảng ủy``,
+    ``ĐẢNG UỶ`` → ``ĐẢNG ỦY``): one spelling through a printed document."""
+
+    def placed(match: re.Match[str]) -> str:
+        decomposed = unicodedata.normalize("NFD", match.group(0))
+        moved = _move_tone_to_first_vowel(decomposed.lower())
+        if moved == decomposed.lower():
+            return match.group(0)
+        upper = iter([ch.isupper() for ch in decomposed if unicodedata.category(ch) != "Mn"])
+        cased = "".join(ch if unicodedata.category(ch) == "Mn" else (ch.upper() if next(upper) else ch)
+                        for ch in moved)
+        return unicodedata.normalize("NFC", cased)
+
+    return WORD_RE.sub(placed, text)
+
+
 def _number_word(word: str) -> str | None:
     return (word.lstrip("0") or "0") if word.isdigit() else None
 

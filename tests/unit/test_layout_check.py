@@ -99,3 +99,16 @@ def test_the_command_names_each_deviation_and_exits_1(tmp_path):
     result = runner.invoke(main, ["check-layout", str(good)])
     assert result.exit_code == 0 and "Đúng thể thức" in result.output
     assert '"ok": true' in runner.invoke(main, ["check-layout", "--json", str(good)]).output
+
+
+def test_a_collegial_body_never_signs_k_t():
+    """T/M is how a collegial body signs; "K/T CHI BỘ" or "K/T BAN THƯỜNG VỤ" is flagged, "K/T BÍ THƯ" is not."""
+    template = TEMPLATES.get("bao-cao")
+    for authority, flagged in (("K/T CHI BỘ", True), ("K/T BAN THƯỜNG VỤ", True), ("K/T CHI ỦY", True),
+                               ("T/M CHI BỘ", False)):
+        document = Docx(io.BytesIO(render_example(template)))
+        _replace(document.tables[-1].rows[0].cells[1].paragraphs[0], authority)
+        out = io.BytesIO()
+        document.save(out)
+        codes = {d.code for d in check_layout(out.getvalue(), RULES).deviations}
+        assert ("collegial_deputy" in codes) is flagged, authority
