@@ -24,7 +24,7 @@ from layout import CENTER, Layout  # noqa: E402
 from docservice.generation.manifest import Manifest, fields_model  # noqa: E402
 from docservice.rules import current_profile  # noqa: E402
 
-VERSION = "1.4.0"
+VERSION = "1.5.0"
 
 
 # field specs --------------------------------------------------------------------------------------
@@ -111,6 +111,7 @@ class Definition:
     title_field: str
     fields: dict[str, dict]
     lay_out: Callable[[Layout], None]
+    vote_rule: str | None = None  # the personnel decision whose threshold the vote must reach
 
 
 def _minutes_body(page: Layout, *, thematic: bool) -> None:
@@ -122,20 +123,25 @@ def _minutes_body(page: Layout, *, thematic: bool) -> None:
     page.optional("guests", "- Khách mời: {{ guests|join('; ') }}.")
     page.heading("I. THÀNH PHẦN")
     page.loop("composition", "- {{ p }}")
+    # An empty section is left out and the later ones renumbered (the thematic minutes always have one).
+    shown = "True" if thematic else "contents"
     if thematic:
         page.heading("II. NỘI DUNG CHUYÊN ĐỀ VÀ THẢO LUẬN")
         page.body("Chuyên đề: {{ topic }}.")
     else:
+        page.tag("{%p if contents %}")
         page.heading("II. NỘI DUNG VÀ DIỄN BIẾN")
     page.tag("{%p for item in contents %}")
     page.heading("{{ loop.index }}. {{ item.heading }}")
     page.loop("item.text")
     page.loop("item.speakers", "- {{ s }}", item="s")
     page.tag("{%p endfor %}")
-    page.heading("III. KẾT LUẬN")
+    if not thematic:
+        page.tag("{%p endif %}")
+    page.heading(f"{{{{ 'III' if {shown} else 'II' }}}}. KẾT LUẬN")
     page.loop("conclusion")
     page.tag("{%p if votes %}")
-    page.heading("IV. BIỂU QUYẾT")
+    page.heading(f"{{{{ 'IV' if {shown} else 'III' }}}}. BIỂU QUYẾT")
     page.loop("votes", "- {{ p }}")
     page.tag("{%p endif %}")
     page.loop("closing")
@@ -391,17 +397,19 @@ DEFINITIONS = [
                    "helpers": items("Đảng viên giúp đỡ", "Họ tên đảng viên chính thức được phân công giúp đỡ.",
                                     required=True, min_items=1, max_items=2),
                    **MEMBER_RESOLUTION_RECIPIENTS, **SIGNER,
-               }, _resolution_admission),
+               }, _resolution_admission, vote_rule="admission"),
     Definition("nghi-quyet-cong-nhan-chinh-thuc", "Nghị quyết chi bộ đề nghị công nhận đảng viên chính thức",
                "nghi_quyet", ("chi_bo",), "Nghị quyết đề nghị công nhận đảng viên chính thức", "person_name", {
                    **DATE, **BASES_CHI_BO, **person("Đảng viên dự bị"), **VOTE,
-                   "admitted_on": day("Ngày kết nạp"),
+                   "admitted_on": day("Ngày kết nạp",
+                                      "Ngày chi bộ tổ chức lễ kết nạp: thời gian dự bị tính từ ngày này."),
                    "admission_decision": text("Quyết định kết nạp", "Ví dụ: Quyết định số 15-QĐ/ĐU ngày 10/3/2025 "
                                               "của Ban Thường vụ Đảng ủy phường An Phú"),
-                   "official_from": day("Ngày công nhận chính thức", "Ngày hết 12 tháng dự bị."),
+                   "official_from": day("Ngày công nhận chính thức",
+                                        "Ngày hết 12 tháng dự bị (ngày kết nạp + 12 tháng)."),
                    "remarks": paragraphs("Nhận xét của chi bộ", "Việc thực hiện nhiệm vụ trong thời gian dự bị."),
                    **MEMBER_RESOLUTION_RECIPIENTS, **SIGNER,
-               }, _resolution_recognition),
+               }, _resolution_recognition, vote_rule="recognition"),
     Definition("nghi-quyet-mien-sinh-hoat", "Nghị quyết chi bộ về việc miễn công tác và sinh hoạt đảng",
                "nghi_quyet", ("chi_bo",), "Nghị quyết về việc miễn công tác và sinh hoạt đảng", "person_name", {
                    **DATE, **BASES_CHI_BO, **person("Đảng viên"), **VOTE,
@@ -496,16 +504,24 @@ MINUTES_EXAMPLE = {
                "tiến hành sinh hoạt chi bộ thường kỳ tháng 02 năm 2026.",
     "chair": "đồng chí Nguyễn Văn Hùng, Bí thư chi bộ", "minute_taker": "đồng chí Trần Thị Thu Hà, Phó Bí thư chi bộ",
     "guests": ["Đồng chí Trần Văn Bảy, Đảng ủy viên phụ trách địa bàn"],
-    "composition": "Tổng số đảng viên của chi bộ: 28 đồng chí (chính thức 25, dự bị 3).\n"
-                   "Có mặt: 24 đồng chí. Vắng mặt có lý do: 3 đồng chí (Lê Văn Tư – ốm; Phạm Thị Năm – đi công tác; "
-                   "Hoàng Văn Sáu – việc gia đình). Vắng mặt không có lý do: 1 đồng chí (Đỗ Văn Bảy).",
+    # the figures of a real roll call (tests/unit/test_examples.py recomputes them from one)
+    "composition": "Tổng số đảng viên của chi bộ: 28 đồng chí (chính thức 25, dự bị 3); đảng viên nơi khác đến "
+                   "sinh hoạt tạm thời: 0 đồng chí.\n"
+                   "Có mặt: 24 đồng chí (chính thức 21, dự bị 3).\n"
+                   "Vắng mặt có lý do: 3 đồng chí (Lê Văn Tư – ốm; Phạm Thị Năm – đi công tác; "
+                   "Hoàng Văn Sáu – việc gia đình).\n"
+                   "Vắng mặt không có lý do: 1 đồng chí (Đỗ Văn Bảy).\n"
+                   "Số đảng viên chính thức phải triệu tập: 25 đồng chí; có mặt 21 đồng chí (84%); mức tối thiểu để "
+                   "tiến hành: 17 đồng chí (2/3), theo mức chi bộ áp dụng (chưa có quy định chung của Trung ương về "
+                   "số lượng này). Cuộc họp đủ số lượng theo mức trên.\n"
+                   "Số đảng viên chính thức được tính để biểu quyết: 22 đồng chí (có mặt 21 đồng chí).",
     "contents": [{"heading": "Đánh giá kết quả thực hiện nhiệm vụ tháng 01/2026",
                   "text": "Đồng chí Bí thư trình bày báo cáo của chi ủy.",
                   "speakers": ["Đồng chí Lê Quang Vinh: đề nghị tổng vệ sinh khu phố trước Tết.",
                                "Đồng chí Trần Văn Bảy: ghi nhận kết quả, đề nghị chú ý phát triển đảng viên."]}],
     "conclusion": "Chi bộ thống nhất đánh giá hoàn thành tốt nhiệm vụ tháng 01/2026.",
-    "votes": "Biểu quyết thông qua nghị quyết: 25/28 đồng chí tán thành (89,3%), 0 đồng chí không tán thành, "
-             "0 đồng chí không biểu quyết.",
+    "votes": "Biểu quyết thông qua nghị quyết: 20/22 đồng chí tán thành (90,9%), 0 đồng chí không tán thành, "
+             "1 đồng chí không biểu quyết — thông qua.",
     "closing": "Cuộc họp kết thúc vào hồi 21 giờ 30 phút cùng ngày. Biên bản đã được đọc lại trước chi bộ và được "
                "nhất trí thông qua.",
     "minute_taker_name": "Trần Thị Thu Hà", "chair_name": "Nguyễn Văn Hùng",
@@ -583,7 +599,8 @@ def _manifest(definition: Definition) -> dict[str, Any]:
     return {"key": definition.key, "title": definition.title, "doc_type": definition.doc_type,
             "version": VERSION, "issuer_kinds": list(definition.issuer_kinds),
             "title_prefix": definition.title_prefix, "title_field": definition.title_field,
-            "fields": definition.fields, "example": example}
+            "fields": definition.fields, "example": example,
+            **({"vote_rule": definition.vote_rule} if definition.vote_rule else {})}
 
 
 def main() -> None:

@@ -50,11 +50,15 @@ class MeetingOut(BaseModel):
     confidentiality: str
     attendance: list[AttendanceOut]
     attendance_summary: dict[str, int]
-    quorum: dict[str, Any] = Field(description="base, present, required, met, threshold")
+    quorum: dict[str, Any] = Field(description="base, present, required, met, threshold; of (members_called: "
+                                   "excused absences stay in the base), unconfirmed (no national rule)")
+    vote_base: dict[str, int] | None = Field(None, description="base, present: the official members a vote is "
+                                             "counted against (Quy định 24-QĐ/TW 9.3.2)")
     vote: dict[str, Any] | None = Field(description="base, for, against, abstain, needed, passed")
     other_vote_results: list[dict[str, Any]]
     profile: dict[str, str] = Field(description="the rule profile of the meeting's date")
     warnings: list[str]
+    minutes_read_back: bool
 
 
 class ResolutionIn(BaseModel):
@@ -76,6 +80,7 @@ def meeting_out(meeting: Meeting) -> MeetingOut:
                                   temporary=a.temporary.value if a.temporary else None, suspended=a.suspended)
                     for a in meeting.attendance],
         attendance_summary=figures["attendance_summary"], quorum=figures["quorum"], vote=figures["vote"],
+        vote_base=figures.get("vote_base"), minutes_read_back=meeting.minutes_read_back,
         other_vote_results=figures["other_votes"], profile=figures["profile"], warnings=figures["warnings"],
     )
 

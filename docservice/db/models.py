@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -221,7 +222,8 @@ class Member(Base):
     exempted: Mapped[bool] = mapped_column(Boolean, default=False)
     temporary: Mapped[Temporary | None] = mapped_column(_str_enum(Temporary, 8))
     suspended: Mapped[bool] = mapped_column(Boolean, default=False)
-    admitted_on: Mapped[dt.date | None] = mapped_column(Date)
+    admitted_on: Mapped[dt.date | None] = mapped_column(Date)  # the admission ceremony: probation counts from it
+    admission_decided_on: Mapped[dt.date | None] = mapped_column(Date)  # the quyết định kết nạp: tuổi đảng
     official_on: Mapped[dt.date | None] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_now)
 
@@ -242,6 +244,7 @@ class MemberChange(Base):
     temporary: Mapped[Temporary | None] = mapped_column(_str_enum(Temporary, 8))
     suspended: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str | None] = mapped_column(String(500))
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))  # the paper that made the change
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_now)
 
@@ -377,6 +380,7 @@ class Meeting(Base):
     profile: Mapped[str] = mapped_column(String(32))
     figures: Mapped[dict[str, Any]] = mapped_column(JSON)
     confidentiality: Mapped[Clearance] = mapped_column(ClearanceType(), default=Clearance.thuong)
+    minutes_read_back: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_now)
 

@@ -1,22 +1,26 @@
 """Party rules a document's fields must satisfy, beyond their types (applied to every template).
 
 Checks are keyed by field names, so any template (built-in or uploaded) that uses the same names
-gets the same rules: a vote reported on a member must be consistent and must have passed; a
-probationary member can only be reprimanded or warned.
+gets the same rules: a vote reported on a member must be consistent and must have carried — by the
+threshold of its kind when the template names one (``vote_rule``: admission needs 2/3 of the official
+members); a candidate for admission is 18 to 60 on the day the chi bộ considers them; a recognition
+comes after the probation and on the date it ends; a probationary member can only be reprimanded or warned.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from docservice.errors import RuleViolation, ValidationFailed
 from docservice.meetings.arithmetic import percent
+from docservice.oversight.calendar import add_months
 from docservice.rules import RuleProfile
 
 PROBATIONARY_FORMS = ("khiển trách", "cảnh cáo")  # Điều lệ Đảng Điều 35
 
 
-def _vote(values: dict[str, Any], profile: RuleProfile) -> None:
+def _vote(values: dict[str, Any], profile: RuleProfile, rule: str | None) -> None:
     total, present, votes_for = values["members_total"], values["members_present"], values["votes_for"]
     errors = {}
     if present > total:
@@ -25,11 +29,47 @@ def _vote(values: dict[str, Any], profile: RuleProfile) -> None:
         errors["fields.votes_for"] = "Số tán thành không thể lớn hơn số đảng viên có mặt."
     if errors:
         raise ValidationFailed("Số liệu biểu quyết không khớp nhau.", errors=errors)
-    if not profile.passes(votes_for, total):
+    needed = profile.votes_needed(total, rule)
+    if votes_for < needed:
+        share = profile.personnel_votes.get(rule or "")
+        what = (f"cần ít nhất {share.text} số đảng viên chính thức ({share.source}), tức {needed} đồng chí"
+                if share else f"cần hơn một nửa, tức ít nhất {needed} đồng chí")
         raise RuleViolation(
             f"Nghị quyết không được thông qua: {votes_for}/{total} đồng chí tán thành ({percent(votes_for, total)}), "
-            f"cần hơn một nửa, tức ít nhất {total // 2 + 1} đồng chí.",
-            errors={"fields.votes_for": f"Cần ít nhất {total // 2 + 1} đồng chí tán thành."})
+            f"{what}.", errors={"fields.votes_for": f"Cần ít nhất {needed} đồng chí tán thành."})
+
+
+def _months_between(start: dt.date, end: dt.date) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
+
+
+def _admission_age(values: dict[str, Any], profile: RuleProfile) -> None:
+    rule, born, considered = profile.admission_age, values["birth_date"], values["meeting_date"]
+    months = _months_between(born, considered)
+    if not rule.min_years * 12 <= months <= rule.max_years * 12:
+        years, rest = divmod(months, 12)
+        raise RuleViolation(
+            f"Người vào Đảng phải từ đủ {rule.min_years} đến đủ {rule.max_years} tuổi (tính theo tháng) vào ngày "
+            f"chi bộ xét ({rule.source}); ngày {considered:%d/%m/%Y} quần chúng {years} tuổi {rest} tháng. Trên "
+            f"{rule.max_years} tuổi do cấp ủy trực thuộc Trung ương xem xét.",
+            errors={"fields.birth_date": f"{years} tuổi {rest} tháng vào ngày chi bộ xét."})
+
+
+def _recognition(values: dict[str, Any], profile: RuleProfile) -> None:
+    """Probation runs from the admission ceremony; the member is official on the day it ends; the chi bộ
+    considers recognition only after that day (party-records.md §5.3)."""
+    ends = add_months(values["admitted_on"], profile.oversight.probation_months)
+    if values["official_from"] != ends:
+        raise RuleViolation(
+            f"Ngày chính thức là ngày hết {profile.oversight.probation_months} tháng dự bị kể từ ngày kết nạp "
+            f"({values['admitted_on']:%d/%m/%Y}), tức {ends:%d/%m/%Y}.",
+            errors={"fields.official_from": f"Phải là {ends:%d/%m/%Y}."})
+    considered = values.get("meeting_date") or values["date"]
+    if considered < ends:
+        raise RuleViolation(
+            f"Chi bộ chỉ xét công nhận đảng viên chính thức sau khi hết thời gian dự bị ({ends:%d/%m/%Y}); "
+            f"ngày {considered:%d/%m/%Y} còn trong thời gian dự bị.",
+            errors={"fields.meeting_date" if "meeting_date" in values else "fields.date": "Trước ngày hết dự bị."})
 
 
 def _discipline(values: dict[str, Any]) -> None:
@@ -39,9 +79,14 @@ def _discipline(values: dict[str, Any]) -> None:
             errors={"fields.discipline": "Chọn khiển trách hoặc cảnh cáo cho đảng viên dự bị."})
 
 
-def check_rules(values: dict[str, Any], profile: RuleProfile) -> None:
-    """Raise ``ValidationFailed``/``RuleViolation`` when the fields break a party rule."""
+def check_rules(values: dict[str, Any], profile: RuleProfile, vote_rule: str | None = None) -> None:
+    """Raise ``ValidationFailed``/``RuleViolation`` when the fields break a party rule (``vote_rule``: the
+    kind of decision the template records, which sets the vote's threshold and the admission checks)."""
     if {"members_total", "members_present", "votes_for"} <= values.keys():
-        _vote(values, profile)
+        _vote(values, profile, vote_rule)
+    if vote_rule == "admission" and {"birth_date", "meeting_date"} <= values.keys():
+        _admission_age(values, profile)
+    if {"admitted_on", "official_from"} <= values.keys() and values["admitted_on"] and values["official_from"]:
+        _recognition(values, profile)
     if {"member_status", "discipline"} <= values.keys():
         _discipline(values)

@@ -71,6 +71,7 @@ class Manifest(BaseModel):
     fields: dict[FieldName, FieldSpec]
     example: dict[str, Any] = {}
     layout_check: bool = True  # false: layout deviations are warnings (special forms), recorded on upload
+    vote_rule: str | None = None  # a personnel decision's threshold (rule profile personnel_votes): admission…
 
     @classmethod
     def load(cls, path: Path) -> Manifest:

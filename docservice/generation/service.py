@@ -232,7 +232,7 @@ def _plan(session: Session, request: GenerationRequest, principal: policy.Princi
     raw = {**_member_details(session, request, template, principal), **request.fields}
     fields = validate_fields(template, raw, superior_body)
     profile = rules.for_date(fields.date)
-    check_rules(fields.model_dump(), profile)
+    check_rules(fields.model_dump(), profile, template.manifest.vote_rule)
     _check_signing_body(session, org, fields, profile)
     term = term_on(session, org, fields.date)
     key = SequenceKey(org.id, template.manifest.doc_type, term.id)

@@ -3,8 +3,10 @@
 The vote base (Quy định 24-QĐ/TW 9.3.2, carried into 232-QĐ/TW): the cell's official members
 (attached ``den`` members are not the cell's), except those temporarily active elsewhere (``di``),
 exempted members who are absent, suspended members, and members absent with an approved reason.
-Probationary and attached members never vote. The quorum is a share of the base present (profile);
-a resolution passes when more than half of the base votes for it (Điều lệ Điều 10.5).
+Probationary and attached members never vote; a resolution passes when more than half of the base
+votes for it (Điều lệ Điều 10.5). The quorum is a share (profile) of the official members who must
+be called — the same members, but those absent with a reason still count: an excused absence does not
+make a meeting easier to hold (profile ``quorum.of``: ``members_called``, or ``vote_base`` as before).
 """
 
 from __future__ import annotations
@@ -63,6 +65,21 @@ def in_vote_base(attendee: Attendee) -> bool:
     return attendee.official and exclusion(attendee) is None
 
 
+def called(attendee: Attendee) -> bool:
+    """An official member the meeting had to count on: every one but those away (``di``), exempted and
+    absent, or suspended — whether or not they were excused."""
+    excluded = exclusion(attendee)
+    excused_only = (attendee.attendance is Attendance.absent_excused
+                    and not (attendee.temporary is Temporary.di or attendee.suspended or attendee.exempted))
+    return attendee.official and (excluded is None or excused_only)
+
+
+def vote_base(attendees: list[Attendee]) -> dict[str, int]:
+    """``base``: the members the vote is counted against; ``present``: those of them who can vote."""
+    members = [a for a in attendees if in_vote_base(a)]
+    return {"base": len(members), "present": sum(a.present for a in members)}
+
+
 @dataclass(frozen=True)
 class Votes:
     votes_for: int
@@ -92,13 +109,21 @@ def attendance_summary(attendees: list[Attendee]) -> dict[str, int]:
 
 
 def quorum(attendees: list[Attendee], profile: RuleProfile) -> dict[str, int | bool | str]:
-    """``base, present, required, met`` and the threshold used."""
-    base_members = [a for a in attendees if in_vote_base(a)]
+    """``base, present, required, met``, the threshold used and what it is a share of; ``unconfirmed`` when
+    no national rule sets it (the minutes then say so)."""
+    counted = called if profile.quorum.of == "members_called" else in_vote_base
+    base_members = [a for a in attendees if counted(a)]
     base = len(base_members)
     present = sum(a.present for a in base_members)
     required = profile.quorum.required(base)
     return {"base": base, "present": present, "required": required, "met": base > 0 and present >= required,
-            "threshold": profile.quorum.text}
+            "threshold": profile.quorum.text, "of": profile.quorum.of, "unconfirmed": "quorum" in profile.unconfirmed}
+
+
+def official_presence(attendees: list[Attendee]) -> tuple[int, int]:
+    """The cell's official members present, and all of them (for the under-half warning)."""
+    official = [a for a in attendees if a.official]
+    return sum(a.present for a in official), len(official)
 
 
 def vote_result(base: int, votes: Votes, profile: RuleProfile) -> dict[str, int | bool]:

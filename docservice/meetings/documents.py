@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from docservice.archive.blobs import BlobStore
 from docservice.db import Catalogue
-from docservice.db.models import Document, Meeting, Position
+from docservice.db.models import Document, Meeting, MemberStatus, Position, Temporary
 from docservice.errors import DuplicateRecord, RuleViolation
 from docservice.generation.catalogue import TemplateCatalogue
 from docservice.generation.convert import PdfConverter
@@ -65,23 +65,74 @@ def _names(rows: list[Any], with_reason: bool) -> str:
     return "; ".join(one(r) for r in rows)
 
 
+def _category(row: Any) -> str:
+    """official / probationary / attached, as counted in the minutes."""
+    if row.temporary is Temporary.den:
+        return "attached"
+    return "official" if row.status is MemberStatus.chinh_thuc else "probationary"
+
+
+def _absence(row: Any) -> str:
+    """Why a member is absent, by the member's state first: an exempted member or one active elsewhere is
+    never "absent without reason", whatever the roll call said."""
+    if row.exempted:
+        return "exempted"
+    if row.temporary is Temporary.di:
+        return "away"
+    return "excused" if row.attendance == Attendance.absent_excused else "unexcused"
+
+
+def _present_line(meeting: Meeting) -> str:
+    present = [a for a in meeting.attendance if a.attendance == Attendance.present]
+    counts = {c: sum(_category(a) == c for a in present) for c in ("official", "probationary", "attached")}
+    parts = [f"chính thức {counts['official']}", f"dự bị {counts['probationary']}"]
+    if counts["attached"]:
+        parts.append(f"sinh hoạt tạm thời {counts['attached']}")
+    return f"Có mặt: {len(present)} đồng chí ({', '.join(parts)})."
+
+
+_ABSENCE_LABELS = (("excused", "Vắng mặt có lý do", True), ("exempted", "Được miễn sinh hoạt, không dự họp", False),
+                   ("away", "Đang sinh hoạt tạm thời nơi khác", False),
+                   ("unexcused", "Vắng mặt không có lý do", False))
+
+
+def _absent_lines(meeting: Meeting) -> list[str]:
+    absent = [a for a in meeting.attendance if a.attendance != Attendance.present]
+    lines = []
+    for key, label, with_reason in _ABSENCE_LABELS:
+        rows = [a for a in absent if _absence(a) == key]
+        if rows or key in ("excused", "unexcused"):
+            lines.append(f"{label}: {len(rows)} đồng chí" + (f" ({_names(rows, with_reason)})" if rows else "") + ".")
+    return lines
+
+
+def _quorum_line(q: dict[str, Any]) -> str:
+    called = "phải triệu tập" if q.get("of") == "members_called" else "được tính để biểu quyết"
+    figures = (f"Số đảng viên chính thức {called}: {q['base']} đồng chí; có mặt {q['present']} đồng chí "
+               f"({percent(q['present'], q['base'])}); mức tối thiểu để tiến hành: {q['required']} đồng chí "
+               f"({q['threshold']})")
+    if q.get("unconfirmed"):
+        figures += ", theo mức chi bộ áp dụng (chưa có quy định chung của Trung ương về số lượng này)"
+    verdict = ("Cuộc họp đủ số lượng theo mức trên." if q.get("unconfirmed") else "Cuộc họp đủ điều kiện tiến hành.") \
+        if q["met"] else "Cuộc họp KHÔNG đủ số lượng để biểu quyết."
+    return f"{figures}. {verdict}"
+
+
 def composition(meeting: Meeting) -> list[str]:
     """The attendance paragraph lines of the minutes, every figure spelled out."""
     s, q = meeting.figures["attendance_summary"], meeting.figures["quorum"]
-    excused = [a for a in meeting.attendance if a.attendance == Attendance.absent_excused]
-    unexcused = [a for a in meeting.attendance if a.attendance == Attendance.absent_unexcused]
+    voting = meeting.figures.get("vote_base")
     lines = [
         f"Tổng số đảng viên của chi bộ: {s['members']} đồng chí (chính thức {s['official']}, dự bị "
         f"{s['probationary']}); đảng viên nơi khác đến sinh hoạt tạm thời: {s['attached']} đồng chí.",
-        f"Được miễn công tác và sinh hoạt đảng: {s['exempted']} đồng chí; sinh hoạt tạm thời nơi khác: "
-        f"{s['away']} đồng chí; bị đình chỉ sinh hoạt: {s['suspended']} đồng chí.",
-        f"Có mặt: {s['present']} đồng chí. Vắng mặt có lý do: {s['absent_excused']} đồng chí"
-        + (f" ({_names(excused, True)})" if excused else "") + f". Vắng mặt không có lý do: "
-        f"{s['absent_unexcused']} đồng chí" + (f" ({_names(unexcused, False)})" if unexcused else "") + ".",
-        f"Số đảng viên chính thức được tính để biểu quyết: {q['base']} đồng chí; có mặt {q['present']} đồng chí "
-        f"({percent(q['present'], q['base'])}); cần tối thiểu {q['required']} đồng chí ({q['threshold']}). "
-        + ("Cuộc họp đủ điều kiện tiến hành." if q["met"] else "Cuộc họp KHÔNG đủ số lượng để biểu quyết."),
     ]
+    if s["exempted"] or s["away"] or s["suspended"]:
+        lines.append(f"Được miễn công tác và sinh hoạt đảng: {s['exempted']} đồng chí; sinh hoạt tạm thời nơi "
+                     f"khác: {s['away']} đồng chí; bị đình chỉ sinh hoạt: {s['suspended']} đồng chí.")
+    lines += [_present_line(meeting), *_absent_lines(meeting), _quorum_line(q)]
+    if voting is not None and (voting["base"], voting["present"]) != (q["base"], q["present"]):
+        lines.append(f"Số đảng viên chính thức được tính để biểu quyết: {voting['base']} đồng chí "
+                     f"(có mặt {voting['present']} đồng chí).")
     return lines
 
 
@@ -119,8 +170,9 @@ def minutes_fields(meeting: Meeting, profile: RuleProfile) -> dict[str, Any]:
                       "speakers": [_speaker_line(meeting, s) for s in c.get("speakers", [])]}
                      for c in meeting.contents],
         "conclusion": meeting.conclusion, "votes": "\n".join(vote_lines(meeting)) or None,
-        "closing": f"Cuộc họp kết thúc vào hồi {_clock(meeting.end_time)} cùng ngày. Biên bản đã được đọc lại "
-                   "trước chi bộ và được nhất trí thông qua.",
+        "closing": f"Cuộc họp kết thúc vào hồi {_clock(meeting.end_time)} cùng ngày."
+                   + (" Biên bản đã được đọc lại trước chi bộ và được nhất trí thông qua." if meeting.minutes_read_back
+                      else ""),
         "minute_taker_name": taker_name, "chair_name": chair_name,
     }
 
@@ -129,9 +181,10 @@ def refuse_unless_adopted(meeting: Meeting) -> dict[str, Any]:
     """The resolution vote if the meeting could adopt it; otherwise ``RuleViolation`` with the sums."""
     q, vote = meeting.figures["quorum"], meeting.figures["vote"]
     if not q["met"]:
+        counted = "phải triệu tập" if q.get("of") == "members_called" else "được tính để biểu quyết"
         raise RuleViolation(
             f"Không ra được nghị quyết: cuộc họp không đủ số lượng. Có mặt {q['present']}/{q['base']} đảng viên "
-            f"chính thức được tính để biểu quyết ({percent(q['present'], q['base'])}), cần ít nhất "
+            f"chính thức {counted} ({percent(q['present'], q['base'])}), cần ít nhất "
             f"{q['required']} ({q['threshold']} của {q['base']}).",
             extra={"quorum": q})
     if vote is None:

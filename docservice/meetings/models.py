@@ -73,6 +73,7 @@ class MeetingIn(BaseModel):
     votes: VotesIn | None = None
     other_votes: list[OtherVoteIn] = Field(default_factory=list, max_length=50)
     confidentiality: Literal["thuong", "mat", "toi_mat", "tuyet_mat"] = "thuong"
+    minutes_read_back: bool = Field(False, description="Biên bản đã được đọc lại và thông qua tại cuộc họp")
 
     @model_validator(mode="before")
     @classmethod

@@ -15,7 +15,10 @@ from docservice.meetings.arithmetic import (
     Attendee,
     Votes,
     attendance_summary,
+    official_presence,
+    percent,
     quorum,
+    vote_base,
     vote_result,
 )
 from docservice.meetings.models import MeetingIn
@@ -81,16 +84,25 @@ def _warnings(data: MeetingIn) -> list[str]:
     return []
 
 
+def _presence_warnings(attendees: list[Attendee]) -> list[str]:
+    present, official = official_presence(attendees)
+    if official and 2 * present < official:
+        return [f"Chỉ có {present}/{official} đảng viên chính thức có mặt ({percent(present, official)}), "
+                "chưa đến một nửa: cần xem lại việc triệu tập và giá trị của các quyết định."]
+    return []
+
+
 def compute_figures(data: MeetingIn, attendees: list[Attendee], profile: RuleProfile) -> dict[str, Any]:
     """Attendance totals, quorum, the resolution vote and other votes, by ``profile``."""
     quorum_figures = quorum(attendees, profile)
-    base = int(quorum_figures["base"])
+    voting = vote_base(attendees)
+    base = voting["base"]
     figures: dict[str, Any] = {
-        "attendance_summary": attendance_summary(attendees), "quorum": quorum_figures, "vote": None,
-        "other_votes": [], "warnings": _warnings(data),
+        "attendance_summary": attendance_summary(attendees), "quorum": quorum_figures, "vote_base": voting,
+        "vote": None, "other_votes": [], "warnings": _warnings(data) + _presence_warnings(attendees),
         "profile": {"key": profile.key, "name": profile.name},
     }
-    voters = int(quorum_figures["present"])
+    voters = voting["present"]
     ballots = ([("votes", data.votes)] if data.votes else []) + [
         (f"other_votes.{i}", v) for i, v in enumerate(data.other_votes)]
     errors = {field: f"Tổng số phiếu ({_cast(v)}) nhiều hơn số đảng viên có quyền biểu quyết có mặt ({voters})."
@@ -146,7 +158,7 @@ def store_meeting(session: Session, data: MeetingIn, principal: policy.Principal
         guests=data.guests, contents=[c.model_dump() for c in data.contents], conclusion=data.conclusion,
         votes=data.votes.model_dump(by_alias=True) if data.votes else None,
         other_votes=[v.model_dump(by_alias=True) for v in data.other_votes], profile=profile.key,
-        figures=figures, confidentiality=level, created_by=principal.user_id,
+        figures=figures, confidentiality=level, created_by=principal.user_id, minutes_read_back=data.minutes_read_back,
         attendance=[MeetingAttendance(
             member_id=a.member_id, full_name=a.full_name, attendance=a.attendance.value, reason=a.reason,
             status=a.status, exempted=a.exempted, temporary=a.temporary, suspended=a.suspended,

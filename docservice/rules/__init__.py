@@ -17,7 +17,7 @@ import json
 import math
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -52,11 +52,34 @@ class DocType(BaseModel):
     name_en: str | None = None  # for the pages in English; the documents always carry ``name``
 
 
+class ShareRule(BaseModel):
+    """At least ``numerator``/``denominator`` of a base (a personnel vote), with the rule's source."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    numerator: int
+    denominator: int
+    source: str = ""
+
+    def needed(self, base: int) -> int:
+        return math.ceil(base * self.numerator / self.denominator) if base else 1
+
+    @property
+    def text(self) -> str:
+        return f"{self.numerator}/{self.denominator}"
+
+
+class AdmissionAge(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    min_years: int = 18
+    max_years: int = 60
+    source: str = ""
+
+
 class QuorumRule(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     numerator: int
     denominator: int
-    of: str
+    of: Literal["members_called", "vote_base"] = "members_called"
 
     def required(self, base: int) -> int:
         """Members of the vote base who must be present: ⌈base × numerator / denominator⌉."""
@@ -121,6 +144,8 @@ class RuleProfile(BaseModel):
     archive_bodies: dict[str, str]
     quorum: QuorumRule
     vote: dict[str, str]
+    personnel_votes: dict[str, ShareRule] = {}  # admission, recognition: shares of the vote base, at least
+    admission_age: AdmissionAge = AdmissionAge()
     issuer_abbreviations: dict[str, str]
     doc_types: dict[str, DocType]
     retention: dict[str, int | None]  # years from the record's date; None: kept for ever
@@ -173,6 +198,12 @@ class RuleProfile(BaseModel):
     def passes(self, votes_for: int, base: int) -> bool:
         """Điều lệ Điều 10.5: more than half of the vote base votes for."""
         return base > 0 and 2 * votes_for > base
+
+    def votes_needed(self, base: int, rule: str | None = None) -> int:
+        """Votes for that carry a decision of kind ``rule`` (``personnel_votes``: at least the share), or any
+        resolution: more than half of the vote base."""
+        share = self.personnel_votes.get(rule or "")
+        return share.needed(base) if share else base // 2 + 1
 
 
 def _deep_merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:

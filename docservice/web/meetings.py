@@ -128,6 +128,7 @@ def _payload(form: Any, org_id: int, day: dt.date, members: list, blocks: int) -
         "guests": _lines(form.get("guests")), "topic": form.get("topic", "").strip() or None,
         "contents": contents, "conclusion": form.get("conclusion", "").strip(), "votes": votes,
         "confidentiality": form.get("confidentiality") or "thuong",
+        "minutes_read_back": form.get("minutes_read_back") == "1",
     }
 
 

@@ -112,7 +112,7 @@ def test_party_rules_on_the_fields_are_enforced_before_anything_is_made(client, 
     lost = _problem(client.post("/api/v1/documents", headers=secretary, json={
         "template": "nghi-quyet-de-nghi-ket-nap", "organization_id": world.dong_id,
         "fields": {**admission, "members_total": 21, "members_present": 15, "votes_for": 10}}), 422, "rule_violation")
-    assert "10/21 đồng chí tán thành (47,6%)" in lost["detail"] and "ít nhất 11" in lost["detail"]
+    assert "10/21 đồng chí tán thành (47,6%)" in lost["detail"] and "2/3" in lost["detail"] and "14" in lost["detail"]
     odd = _problem(client.post("/api/v1/documents", headers=secretary, json={
         "template": "nghi-quyet-de-nghi-ket-nap", "organization_id": world.dong_id,
         "fields": {**admission, "members_present": 25}}), 422, "validation_failed")

@@ -44,7 +44,11 @@ def test_the_worked_example_through_the_api(client, auth, world, cell):
     response = client.post("/api/v1/meetings", json=_body(world, cell), headers=auth("thuky.tay"))
     assert response.status_code == 201, response.data
     meeting = response.json
-    assert meeting["quorum"] == {"base": 21, "present": 20, "required": 14, "met": True, "threshold": "2/3"}
+    # The contract's worked example: vote base 21 (20 present); the quorum keeps the 2 excused in its
+    # count (issue 18), so 16 of 23 are needed.
+    assert meeting["vote_base"] == {"base": 21, "present": 20}
+    assert meeting["quorum"] == {"base": 23, "present": 20, "required": 16, "met": True, "threshold": "2/3",
+                                 "of": "members_called", "unconfirmed": True}
     assert meeting["vote"] == {"base": 21, "for": 19, "against": 1, "abstain": 0, "needed": 11, "passed": True}
     assert meeting["other_vote_results"][0]["passed"] is True
     summary = meeting["attendance_summary"]
@@ -116,7 +120,7 @@ def test_history_counts_a_member_as_they_were_on_the_meeting_day(client, auth, w
     assert [h["exempted"] for h in change.json["history"]] == [False, True]
     before = client.post("/api/v1/meetings", json=_body(world, cell, date="2025-05-10"), headers=headers).json
     after = client.post("/api/v1/meetings", json=_body(world, cell, date="2025-07-10"), headers=headers).json
-    assert before["quorum"]["base"] == 21 and after["quorum"]["base"] == 20
+    assert before["vote_base"]["base"] == 21 and after["vote_base"]["base"] == 20
     on_may = client.get(f"/api/v1/organizations/{world.tay_id}/members?on=2025-05-10&per_page=100", headers=headers)
     assert {m["id"]: m["exempted"] for m in on_may.json["items"]}[member] is False
     late = client.post(f"/api/v1/members/{member}/changes", headers=headers,
@@ -151,7 +155,9 @@ def test_minutes_state_the_figures_and_the_resolution_follows(client, auth, worl
     text = " ".join(_pdf_text(client, minutes.json["pdf_url"], headers).split())
     for words in ("BIÊN BẢN", "BIÊN BẢN sinh hoạt chi bộ thường kỳ tháng 02 năm 2026", "Vào hồi 19 giờ 30 phút",
                   "Tổng số đảng viên của chi bộ: 28 đồng chí (chính thức 25, dự bị 3)", "Có mặt: 25 đồng chí",
+                  "Có mặt: 25 đồng chí (chính thức 20, dự bị 3, sinh hoạt tạm thời 2)",
                   "Vắng mặt không có lý do: 1 đồng chí", "– đi công tác", "được tính để biểu quyết: 21 đồng chí",
+                  "phải triệu tập: 23 đồng chí", "chưa có quy định chung của Trung ương",
                   "19/21 đồng chí tán thành (90,5%)", "Đề nghị tăng cường vệ sinh môi trường",
                   "Đồng chí Lê Văn Tám: Ghi nhận kết quả", "THƯ KÝ", "CHỦ TRÌ", "kết thúc vào hồi 21 giờ 30 phút"):
         assert words in text, words
@@ -177,12 +183,14 @@ def test_a_resolution_is_refused_with_the_arithmetic(client, auth, world, cell):
     thin = client.post("/api/v1/meetings", json=_body(world, cell, attendance=rows,
                                                       votes={"for": 10, "against": 0, "abstain": 2},
                                                       other_votes=[]), headers=headers).json
-    # E1 (exempted) absent leaves the base: 20, of whom 12 present; 2/3 of 20 rounds up to 14
-    assert thin["quorum"] == {"base": 20, "present": 12, "required": 14, "met": False, "threshold": "2/3"}
+    # E1 (exempted) absent leaves the count: 22 called (the 2 excused stay), 12 present; 2/3 of 22 is 15
+    assert thin["quorum"] == {"base": 22, "present": 12, "required": 15, "met": False, "threshold": "2/3",
+                              "of": "members_called", "unconfirmed": True}
+    assert thin["vote_base"] == {"base": 20, "present": 12}
     refusal = _problem(client.post(f"/api/v1/meetings/{thin['id']}/resolution", json={"fields": {"tasks": ["x"]}},
                                    headers=headers), 422, "rule_violation")
-    assert refusal["detail"] == ("Không ra được nghị quyết: cuộc họp không đủ số lượng. Có mặt 12/20 đảng viên "
-                                 "chính thức được tính để biểu quyết (60%), cần ít nhất 14 (2/3 của 20).")
+    assert refusal["detail"] == ("Không ra được nghị quyết: cuộc họp không đủ số lượng. Có mặt 12/22 đảng viên "
+                                 "chính thức phải triệu tập (54,5%), cần ít nhất 15 (2/3 của 22).")
     lost = client.post("/api/v1/meetings", json=_body(world, cell, votes={"for": 10, "against": 8, "abstain": 2}),
                        headers=headers).json
     refusal = _problem(client.post(f"/api/v1/meetings/{lost['id']}/resolution", json={"fields": {"tasks": ["x"]}},
@@ -191,3 +199,42 @@ def test_a_resolution_is_refused_with_the_arithmetic(client, auth, world, cell):
     silent = client.post("/api/v1/meetings", json=_body(world, cell, votes=None), headers=headers).json
     _problem(client.post(f"/api/v1/meetings/{silent['id']}/resolution", json={"fields": {"tasks": ["x"]}},
                          headers=headers), 422, "rule_violation")
+
+
+@pytest.mark.slow
+def test_minutes_count_by_category_and_say_only_what_the_meeting_recorded(client, auth, world, cell):
+    headers = auth("thuky.tay")
+    rows = example_attendance(cell)
+    for row in rows:  # the secretary ticked the exempted member and the one away as "absent without reason"
+        if row["member_id"] in (cell["exempted"][1], cell["di"][0]):
+            row.update(status="absent_unexcused", reason=None)
+    body = _body(world, cell, attendance=rows, contents=[], minutes_read_back=False)
+    meeting = client.post("/api/v1/meetings", json=body, headers=headers).json
+    assert meeting["minutes_read_back"] is False
+    minutes = client.post(f"/api/v1/meetings/{meeting['id']}/minutes", headers=headers)
+    assert minutes.status_code == 201, minutes.data
+    text = " ".join(_pdf_text(client, minutes.json["pdf_url"], headers).split())
+    assert "Vắng mặt không có lý do: 1 đồng chí (" in text  # only the one member who had no reason
+    assert "Được miễn sinh hoạt, không dự họp: 1 đồng chí" in text
+    assert "Đang sinh hoạt tạm thời nơi khác: 1 đồng chí" in text
+    assert "đọc lại" not in text
+    assert "NỘI DUNG" not in text  # no contents recorded: no empty section
+    read = client.post("/api/v1/meetings", json=_body(world, cell, date="2026-02-06", minutes_read_back=True),
+                       headers=headers).json
+    minutes = client.post(f"/api/v1/meetings/{read['id']}/minutes", headers=headers).json
+    assert "Biên bản đã được đọc lại trước chi bộ" in " ".join(_pdf_text(client, minutes["pdf_url"], headers).split())
+
+
+def test_fewer_than_half_of_the_official_members_is_a_warning(client, auth, world, cell):
+    rows = example_attendance(cell)
+    for row in rows:
+        if row["member_id"] in cell["others"][:12]:
+            row.update(status="absent_excused", reason="Đi làm ăn xa")
+    meeting = client.post("/api/v1/meetings", json=_body(world, cell, attendance=rows, votes=None, other_votes=[],
+                                                         contents=[],
+                                                         chair_id=cell["others"][12],
+                                                         minute_taker_id=cell["others"][13]),
+                          headers=auth("thuky.tay"))
+    assert meeting.status_code == 201, meeting.data
+    assert any("chưa đến một nửa" in w and "8/25" in w for w in meeting.json["warnings"])
+    assert meeting.json["quorum"]["met"] is False and meeting.json["vote_base"]["base"] == 9

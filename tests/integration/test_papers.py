@@ -83,3 +83,34 @@ def test_a_chi_bo_with_a_chi_uy_signs_its_chi_uys_papers_and_one_without_may_not
     wrong = client.post("/api/v1/documents", headers=secretary, json={
         "template": "bao-cao", "organization_id": world.dong_id, "fields": {**fields, "signing_body": "BAN THƯỜNG VỤ"}})
     assert wrong.status_code == 422 and wrong.json["errors"]["fields.signing_body"]
+
+
+def _refused(client, headers, org_id, template, **changes):
+    return client.post("/api/v1/documents", headers=headers, json={
+        "template": template, "organization_id": org_id, "fields": changes})
+
+
+def test_personnel_votes_and_dates_follow_their_own_rules(client, auth, world, svc):
+    """Admission needs 2/3 of the official members (17 of 32 was accepted); the candidate is 18 to 60 on the
+    day the chi bộ considers them; recognition comes 12 months after the ceremony, not before."""
+    secretary = auth("thuky.dong")
+    admission = dict(svc.templates.get("nghi-quyet-de-nghi-ket-nap").manifest.example)
+    lost = _refused(client, secretary, world.dong_id, "nghi-quyet-de-nghi-ket-nap",
+                    **{**admission, "members_total": 32, "members_present": 30, "votes_for": 17})
+    assert lost.status_code == 422 and "2/3" in lost.json["detail"] and "22 đồng chí" in lost.json["detail"]
+    assert _refused(client, secretary, world.dong_id, "nghi-quyet-de-nghi-ket-nap",
+                    **{**admission, "members_total": 32, "members_present": 30, "votes_for": 22}).status_code == 201
+    for born, ok in (("2008-02-06", False), ("2008-02-05", True), ("1966-02-05", True), ("1966-01-05", False)):
+        made = _refused(client, secretary, world.dong_id, "nghi-quyet-de-nghi-ket-nap",
+                        **{**admission, "birth_date": born, "meeting_date": "2026-02-05"})
+        assert (made.status_code == 201) is ok, (born, made.json)
+        if not ok:
+            assert "từ đủ 18 đến đủ 60 tuổi" in made.json["detail"]
+    recognition = dict(svc.templates.get("nghi-quyet-cong-nhan-chinh-thuc").manifest.example)
+    early = _refused(client, secretary, world.dong_id, "nghi-quyet-cong-nhan-chinh-thuc",
+                     **{**recognition, "admitted_on": "2025-03-01", "official_from": "2026-03-01",
+                        "meeting_date": "2026-02-20"})
+    assert early.status_code == 422 and "còn trong thời gian dự bị" in early.json["detail"]
+    wrong = _refused(client, secretary, world.dong_id, "nghi-quyet-cong-nhan-chinh-thuc",
+                     **{**recognition, "admitted_on": "2025-03-01", "official_from": "2026-02-01"})
+    assert wrong.status_code == 422 and wrong.json["errors"]["fields.official_from"] == "Phải là 01/03/2026."

@@ -57,7 +57,9 @@ def test_a_recorded_meeting_reads_in_english(app, client, auth, world, cell):  #
     _sign_in(page, "thuky.tay")
     _, meeting = _english(page, f"/meetings/{created.json['id']}")
     quorum = created.json["quorum"]
-    assert f"Present {quorum['present']}/{quorum['base']}, at least {quorum['required']} needed" in meeting
+    assert (f"Present {quorum['present']}/{quorum['base']} official members called, at least {quorum['required']} "
+            f"needed ({quorum['threshold']})") in meeting
+    assert "no national rule found" in meeting
     assert ("— quorate" if quorum["met"] else "— not quorate") in meeting
     assert "Regular meeting of" in meeting
     for vietnamese in ("Có mặt", "cần ít nhất", "Tán thành", "thông qua", "Sinh hoạt thường kỳ", "vắng"):

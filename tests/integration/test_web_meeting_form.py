@@ -68,11 +68,12 @@ def test_more_content_blocks_on_request_then_all_are_recorded(app, world, svc, c
     values.update({"organization_id": str(world.tay_id), "date": "2026-03-05", "start_time": "19:30",
                    "end_time": "21:00", "location": "Nhà văn hóa thôn Tây",
                    "heading_1": "Tình hình tháng 2", "text_1": "Thôn giữ vững an ninh.",
-                   "conclusion": "Tiếp tục thực hiện tốt nhiệm vụ."})
+                   "conclusion": "Tiếp tục thực hiện tốt nhiệm vụ.", "minutes_read_back": "1"})
     more = secretary.post(url, data={**values, "more": "1"})
     page = more.get_data(as_text=True)
     assert more.status_code == 200 and _meetings(svc) == 0  # nothing saved by asking for a block
-    values = _form(page)
+    assert 'name="minutes_read_back" value="1" checked' in page  # the tick survives the round trip
+    values = {**_form(page), "minutes_read_back": "1"}
     assert values["blocks"] == "4" and values["heading_1"] == "Tình hình tháng 2" and "heading_4" in values
     values.update({"heading_4": "Công tác phát triển đảng viên", "text_4": "Giới thiệu hai quần chúng ưu tú."})
     saved = secretary.post(url, data=values)
@@ -80,6 +81,7 @@ def test_more_content_blocks_on_request_then_all_are_recorded(app, world, svc, c
     with svc.catalogue.reader() as session:
         meeting = session.scalars(select(Meeting)).one()
         headings = [c["heading"] for c in meeting.contents]
+        assert meeting.minutes_read_back is True
     assert headings == ["Tình hình tháng 2", "Công tác phát triển đảng viên"]
 
 

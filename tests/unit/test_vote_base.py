@@ -13,8 +13,10 @@ from docservice.meetings.arithmetic import (
     Votes,
     attendance_summary,
     exclusion,
+    official_presence,
     percent,
     quorum,
+    vote_base,
     vote_result,
 )
 from docservice.rules import default_rules
@@ -38,7 +40,12 @@ def worked_example():
 
 def test_the_worked_example_of_the_contract_comes_out_exactly():
     people = worked_example()
-    assert quorum(people, PROFILE) == {"base": 21, "present": 20, "required": 14, "met": True, "threshold": "2/3"}
+    assert vote_base(people) == {"base": 21, "present": 20}
+    # The quorum counts the two excused members too (issue 18): 23 called, 20 present, 16 needed.
+    assert quorum(people, PROFILE) == {"base": 23, "present": 20, "required": 16, "met": True, "threshold": "2/3",
+                                       "of": "members_called", "unconfirmed": True}
+    as_before = PROFILE.model_copy(update={"quorum": PROFILE.quorum.model_copy(update={"of": "vote_base"})})
+    assert quorum(people, as_before)["base"] == 21 and quorum(people, as_before)["required"] == 14
     assert vote_result(21, Votes(11, 10, 0), PROFILE)["passed"] is True
     assert vote_result(21, Votes(10, 11, 0), PROFILE)["passed"] is False
     assert vote_result(21, Votes(11, 0, 0), PROFILE)["needed"] == 11
@@ -66,13 +73,30 @@ CASES = [
 
 @pytest.mark.parametrize(("what", "people", "base", "present"), CASES, ids=[c[0] for c in CASES])
 def test_real_cases(what, people, base, present):
+    assert (vote_base(people)["base"], vote_base(people)["present"]) == (base, present), what
+
+
+def test_excused_absences_do_not_make_a_meeting_easier_to_hold():
+    # 9 official members, 3 excused: the vote base is 6 but the quorum still asks for 6 of 9 present.
+    people = [member(i, P) for i in range(5)] + [member(5, U)] + [member(6 + i, X) for i in range(3)]
+    assert vote_base(people) == {"base": 6, "present": 5}
     figures = quorum(people, PROFILE)
-    assert (figures["base"], figures["present"]) == (base, present), what
+    assert (figures["base"], figures["present"], figures["required"], figures["met"]) == (9, 5, 6, False)
+    # those away, suspended or exempted-and-absent are not called, excused or not
+    others = [member(20, X, temporary=Temporary.di), member(21, X, suspended=True), member(22, X, exempted=True)]
+    assert quorum(people + others, PROFILE)["base"] == 9
+
+
+def test_fewer_than_half_of_the_official_members_is_counted_for_the_warning():
+    people = [member(i, P) for i in range(4)] + [member(10 + i, X) for i in range(5)]
+    people += [member(30, P, status=PROBATIONARY), member(31, P, temporary=Temporary.den)]
+    assert official_presence(people) == (4, 9)
 
 
 def test_quorum_is_two_thirds_of_the_base_rounded_up():
     people = [member(i, P if i < 6 else U) for i in range(9)]
-    assert quorum(people, PROFILE) == {"base": 9, "present": 6, "required": 6, "met": True, "threshold": "2/3"}
+    assert quorum(people, PROFILE) == {"base": 9, "present": 6, "required": 6, "met": True, "threshold": "2/3",
+                                       "of": "members_called", "unconfirmed": True}
     people[5] = member(5, U)
     assert quorum(people, PROFILE)["met"] is False
     assert quorum([member(1, X)], PROFILE)["met"] is False
@@ -113,10 +137,13 @@ attendees = st.builds(
 @given(st.lists(attendees, max_size=60, unique_by=lambda a: a.member_id))
 def test_vote_base_matches_the_rule_as_stated(people):
     base, present = oracle(people)
+    assert vote_base(people) == {"base": base, "present": present}
+    called = base + len({a.member_id for a in people if a.attendance is X and a.status is OFFICIAL and not (
+        a.temporary in (Temporary.den, Temporary.di) or a.suspended or a.exempted)})
     figures = quorum(people, PROFILE)
-    assert (figures["base"], figures["present"]) == (base, present)
-    assert figures["required"] == -(-2 * base // 3)
-    assert figures["met"] == (base > 0 and 3 * present >= 2 * base)
+    assert (figures["base"], figures["present"]) == (called, present)
+    assert figures["required"] == -(-2 * called // 3)
+    assert figures["met"] == (called > 0 and 3 * present >= 2 * called)
 
 
 @given(st.integers(0, 500).flatmap(lambda base: st.tuples(st.just(base), st.integers(0, base))))
