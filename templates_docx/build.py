@@ -24,7 +24,7 @@ from layout import CENTER, Layout  # noqa: E402
 from docservice.generation.manifest import Manifest, fields_model  # noqa: E402
 from docservice.rules import current_profile  # noqa: E402
 
-VERSION = "1.5.0"
+VERSION = "1.6.0"
 
 
 # field specs --------------------------------------------------------------------------------------
@@ -46,8 +46,8 @@ def day(label: str, help: str = "", *, required: bool = True) -> dict:
     return _spec("date", label, help, required=required)
 
 
-def number(label: str, help: str = "", *, minimum: int = 0, maximum: int = 100000) -> dict:
-    return _spec("integer", label, help, required=True, minimum=minimum, maximum=maximum)
+def number(label: str, help: str = "", *, minimum: int = 0, maximum: int = 100000, required: bool = True) -> dict:
+    return _spec("integer", label, help, required=required, minimum=minimum, maximum=maximum)
 
 
 def choice(label: str, choices: list[str], default: str | None = None, help: str = "") -> dict:
@@ -61,6 +61,10 @@ def _spec(kind: str, label: str, help: str, **options: Any) -> dict:
     return spec
 
 
+# The day a member becomes official (the ceremony + 12 months when not given) and the day a decision takes
+# effect (its date when not given): the service fills both, a template never prints an empty date.
+OFFICIAL_FROM = "{{ fmt.short(official_from or fmt.probation_end(admitted_on)) }}"
+EFFECTIVE_FROM = "{{ fmt.short(effective_from or document_date) }}"
 DATE = {"date": day("Ngày ban hành", "Ngày ký văn bản (YYYY-MM-DD); quyết định nhiệm kỳ và số văn bản.")}
 SIGNER = {
     "signer_name": text("Người ký", "Họ và tên đồng chí ký thay mặt tập thể.", max_length=128),
@@ -90,6 +94,35 @@ def person(prefix: str = "Quần chúng") -> dict:
     }
 
 
+def proposal(what: str) -> dict:
+    """The resolution a decision acts on: linked in the system (its number and date are read from it) or,
+    for one issued outside, written out."""
+    return {
+        "proposal_id": number("Nghị quyết được dẫn (số hiệu trong hệ thống)",
+                              f"Số hiệu của {what} đã tạo trong hệ thống; số và ngày được lấy từ văn bản đó.",
+                              minimum=1, maximum=2**31 - 1, required=False),
+        "proposal": text("Nghị quyết được dẫn (lập ngoài hệ thống)",
+                         f"Chỉ khi {what} lập ngoài hệ thống, ví dụ: Nghị quyết số 05-NQ/CB ngày 05/03/2026 của "
+                         "Chi bộ Khu phố 1.", required=False, max_length=300),
+    }
+
+
+MEMBER_STATUS = {"member_status": choice("Đảng viên", ["chính thức", "dự bị"], "chính thức",
+                                         "Lấy từ hồ sơ khi chọn đảng viên (member_id).")}
+EFFECTIVE = {"effective_from": day("Có hiệu lực từ ngày", "Để trống: từ ngày ký.", required=False)}
+REMOVAL_REASONS = [
+    "bỏ sinh hoạt đảng hoặc không đóng đảng phí ba tháng trong năm mà không có lý do chính đáng",
+    "tự ý trả lại thẻ đảng viên hoặc hủy thẻ đảng viên",
+    "giảm sút ý chí, không thực hiện nhiệm vụ đảng viên, đã được chi bộ giáo dục nhưng sau thời gian 12 tháng phấn "
+    "đấu không tiến bộ",
+    "hai năm liền vi phạm tư cách đảng viên",
+    "không bảo đảm tiêu chuẩn chính trị theo quy định của Bộ Chính trị"]
+COMMITTEE_VOTE = {
+    "meeting_date": day("Ngày cấp ủy họp xét"),
+    "members_total": number("Tổng số cấp ủy viên", minimum=1),
+    "members_present": number("Số cấp ủy viên có mặt"),
+    "votes_for": number("Số cấp ủy viên tán thành"),
+}
 VOTE = {
     "meeting_date": day("Ngày chi bộ họp xét"),
     "members_total": number("Số đảng viên chính thức được tính để biểu quyết",
@@ -112,6 +145,8 @@ class Definition:
     fields: dict[str, dict]
     lay_out: Callable[[Layout], None]
     vote_rule: str | None = None  # the personnel decision whose threshold the vote must reach
+    member_event: str | None = None  # the step of the member's life (docservice/generation/member_papers.py)
+    acts_on: tuple[str, ...] = ()  # the resolutions a decision cites
 
 
 def _minutes_body(page: Layout, *, thematic: bool) -> None:
@@ -230,13 +265,13 @@ def _resolution_recognition(page: Layout) -> None:
     _vote_paragraph(page, "đề nghị công nhận đảng viên chính thức cho đồng chí {{ person_name }}")
     page.body("Đồng chí {{ person_name }}, sinh ngày {{ fmt.short(birth_date) }}, quê quán {{ hometown }}, được "
               "kết nạp vào Đảng ngày {{ fmt.short(admitted_on) }} theo {{ admission_decision }}; đến ngày "
-              "{{ fmt.short(official_from) }} hết thời gian dự bị.")
+              + OFFICIAL_FROM + " hết thời gian dự bị.")
     page.body("Chi bộ nhận xét:")
     page.loop("remarks")
     _vote_result(page)
     page.para("{{ resolves_line }}", "heading", align=CENTER, after=6, keep_with_next=True)
     page.body("Đề nghị {{ superior_body }} xem xét, công nhận đồng chí {{ person_name }} là đảng viên chính thức "
-              "kể từ ngày {{ fmt.short(official_from) }}.")
+              "kể từ ngày " + OFFICIAL_FROM + ".")
     page.collegial_signature()
 
 
@@ -258,16 +293,96 @@ def _resolution_exemption(page: Layout) -> None:
     page.collegial_signature()
 
 
+def _committee_vote(page: Layout, subject: str) -> None:
+    page.body("Ngày {{ fmt.short(meeting_date) }}, {{ issuer_name }} họp xét " + subject + ". Tổng số cấp ủy viên: "
+              "{{ members_total }} đồng chí; có mặt {{ members_present }} đồng chí.")
+
+
+def _cited(page: Layout, about: str) -> None:
+    page.body("- Xét {{ proposal }} " + about + ";")
+
+
+def _committee_admission(page: Layout) -> None:
+    page.header()
+    page.title("về việc kết nạp đảng viên")
+    page.bases()
+    _cited(page, "đề nghị kết nạp quần chúng {{ person_name }} vào Đảng")
+    _committee_vote(page, "đề nghị kết nạp quần chúng {{ person_name }} vào Đảng")
+    page.body("Quần chúng {{ person_name }}, sinh ngày {{ fmt.short(birth_date) }}, quê quán {{ hometown }}; "
+              "{{ occupation }}; được {{ chi_bo }} đề nghị kết nạp.")
+    _vote_result(page)
+    page.para("{{ resolves_line }}", "heading", align=CENTER, after=6, keep_with_next=True)
+    page.body("1. Đồng ý kết nạp quần chúng {{ person_name }} vào Đảng Cộng sản Việt Nam.")
+    page.body("2. {{ 'Ban Thường vụ Đảng ủy ra quyết định kết nạp theo thẩm quyền được ủy quyền.' "
+              "if decided_here == 'có' else 'Đề nghị ' ~ superior_body ~ ' xem xét, quyết định.' }}")
+    page.collegial_signature()
+
+
+def _committee_recognition(page: Layout) -> None:
+    page.header()
+    page.title("về việc công nhận đảng viên chính thức")
+    page.bases()
+    _cited(page, "đề nghị công nhận đảng viên chính thức cho đồng chí {{ person_name }}")
+    _committee_vote(page, "đề nghị công nhận đảng viên chính thức cho đồng chí {{ person_name }}")
+    page.body("Đồng chí {{ person_name }}, sinh ngày {{ fmt.short(birth_date) }}, quê quán {{ hometown }}, đảng viên "
+              "dự bị thuộc {{ chi_bo }}, được kết nạp vào Đảng ngày {{ fmt.short(admitted_on) }}; thời gian dự bị "
+              "kết thúc ngày "
+              + OFFICIAL_FROM + ".")
+    _vote_result(page)
+    page.para("{{ resolves_line }}", "heading", align=CENTER, after=6, keep_with_next=True)
+    page.body("1. Đồng ý công nhận đồng chí {{ person_name }} là đảng viên chính thức kể từ ngày "
+              + OFFICIAL_FROM + ".")
+    page.body("2. {{ 'Ban Thường vụ Đảng ủy ra quyết định công nhận theo thẩm quyền được ủy quyền.' "
+              "if decided_here == 'có' else 'Đề nghị ' ~ superior_body ~ ' xem xét, quyết định.' }}")
+    page.collegial_signature()
+
+
+def _resolution_removal(page: Layout) -> None:
+    page.header()
+    page.title("đề nghị xóa tên {{ 'trong danh sách đảng viên dự bị' if member_status == 'dự bị' "
+               "else 'đảng viên' }}")
+    page.bases()
+    _vote_paragraph(page, "đề nghị xóa tên đồng chí {{ person_name }}")
+    page.body("Đồng chí {{ person_name }}, sinh ngày {{ fmt.short(birth_date) }}, đảng viên {{ member_status }} "
+              "của chi bộ.")
+    page.body("Chi bộ xét thấy:")
+    page.loop("remarks")
+    _vote_result(page)
+    page.para("{{ resolves_line }}", "heading", align=CENTER, after=6, keep_with_next=True)
+    page.body("Đề nghị {{ superior_body }} xem xét, quyết định xóa tên đồng chí {{ person_name }} "
+              "{{ 'trong danh sách đảng viên dự bị, vì không đủ tư cách đảng viên' if member_status == 'dự bị' "
+              "else 'ra khỏi danh sách đảng viên' }}, vì: {{ reason }}.")
+    page.collegial_signature()
+
+
+def _resolution_discipline(page: Layout) -> None:
+    page.header()
+    page.title("về việc thi hành kỷ luật đảng viên")
+    page.bases()
+    _vote_paragraph(page, "kỷ luật đối với đồng chí {{ person_name }}")
+    page.body("Đồng chí {{ person_name }}, đảng viên {{ member_status }} của chi bộ, đã có vi phạm: {{ violation }}")
+    page.body("Xét nội dung, tính chất, mức độ, tác hại và nguyên nhân vi phạm, chi bộ biểu quyết bằng phiếu kín.")
+    _vote_result(page)
+    page.para("{{ resolves_line }}", "heading", align=CENTER, after=6, keep_with_next=True)
+    page.body("1. Thi hành kỷ luật bằng hình thức {{ discipline|upper }} đối với đồng chí {{ person_name }}.")
+    page.body("2. Nghị quyết có hiệu lực kể từ ngày " + EFFECTIVE_FROM + ". Đồng chí {{ person_name }} có "
+              "quyền khiếu nại lên cấp ủy cấp trên trong thời hạn một tháng kể từ ngày nhận nghị quyết.")
+    page.body("3. Nghị quyết được báo cáo {{ superior_body }} và Ủy ban Kiểm tra Đảng ủy.")
+    page.collegial_signature()
+
+
 MEMBER_RESOLUTION_RECIPIENTS = recipients("{superior_body} (b/c)", "Đồng chí có tên trên")
 BASES_CHI_BO = {"bases": items("Căn cứ", "Mỗi dòng một căn cứ.", max_items=10,
                                default=["Căn cứ Điều lệ Đảng Cộng sản Việt Nam",
                                         "Căn cứ Quy định và Hướng dẫn thi hành Điều lệ Đảng hiện hành"])}
 
 
-def _decision(page: Layout, summary: str, articles: list[str]) -> None:
+def _decision(page: Layout, summary: str, articles: list[str], cites: str = "") -> None:
     page.header()
     page.title(summary)
     page.bases()
+    if cites:
+        _cited(page, cites)
     page.para("{{ decides_line }}", "heading", align=CENTER, after=6, keep_with_next=True)
     for index, article in enumerate(articles, start=1):
         page.body(f"Điều {index}. {article}")
@@ -281,15 +396,15 @@ def _decision_admission(page: Layout) -> None:
         "{{ chi_bo }} có trách nhiệm tổ chức lễ kết nạp theo quy định; phân công đảng viên chính thức giúp đỡ "
         "đảng viên dự bị.",
         "Văn phòng Đảng ủy, {{ chi_bo }} và đồng chí có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này.",
-    ])
+    ], cites="đề nghị kết nạp quần chúng {{ person_name }} vào Đảng")
 
 
 def _decision_recognition(page: Layout) -> None:
     _decision(page, "về việc công nhận đảng viên chính thức", [
         "Công nhận đồng chí {{ person_name }}, sinh ngày {{ fmt.short(birth_date) }}, quê quán {{ hometown }}, "
-        "đảng viên dự bị thuộc {{ chi_bo }}, là đảng viên chính thức kể từ ngày {{ fmt.short(official_from) }}.",
+        "đảng viên dự bị thuộc {{ chi_bo }}, là đảng viên chính thức kể từ ngày " + OFFICIAL_FROM + ".",
         "Văn phòng Đảng ủy, {{ chi_bo }} và đồng chí có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này.",
-    ])
+    ], cites="đề nghị công nhận đảng viên chính thức cho đồng chí {{ person_name }}")
 
 
 def _decision_award(page: Layout) -> None:
@@ -308,19 +423,34 @@ def _decision_discipline(page: Layout) -> None:
     _decision(page, "về việc thi hành kỷ luật đảng viên", [
         "Thi hành kỷ luật bằng hình thức {{ discipline|upper }} đối với đồng chí {{ person_name }}, đảng viên "
         "{{ member_status }} thuộc {{ chi_bo }}, vì đã có vi phạm: {{ violation }}",
-        "Đồng chí {{ person_name }} có quyền khiếu nại lên cấp ủy cấp trên trong thời hạn một tháng kể từ ngày "
-        "nhận Quyết định này.",
+        "Quyết định có hiệu lực kể từ ngày " + EFFECTIVE_FROM + ". Đồng chí {{ person_name }} có quyền khiếu "
+        "nại lên cấp ủy cấp trên trong thời hạn một tháng kể từ ngày nhận Quyết định này.",
         "Văn phòng Đảng ủy, {{ chi_bo }} và đồng chí có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này.",
     ])
 
 
 def _decision_removal(page: Layout) -> None:
-    _decision(page, "về việc xóa tên đảng viên", [
-        "Xóa tên đồng chí {{ person_name }}, sinh ngày {{ fmt.short(birth_date) }}, đảng viên thuộc "
-        "{{ chi_bo }}, ra khỏi danh sách đảng viên, vì: {{ reason }}.",
-        "{{ chi_bo }} có trách nhiệm thông báo và thu hồi thẻ đảng viên theo quy định.",
+    """Xóa tên: a probationary member is removed from the list of probationary members (no card to take
+    back); an official member from the list of members, and the card is taken back."""
+    _decision(page, "về việc xóa tên {{ 'trong danh sách đảng viên dự bị' if member_status == 'dự bị' "
+                    "else 'đảng viên' }}", [
+        "Xóa tên đồng chí {{ person_name }}, sinh ngày {{ fmt.short(birth_date) }}, đảng viên {{ member_status }} "
+        "thuộc {{ chi_bo }}, {{ 'trong danh sách đảng viên dự bị' if member_status == 'dự bị' "
+        "else 'ra khỏi danh sách đảng viên' }}, vì: {{ reason }}.",
+        "{{ chi_bo }} có trách nhiệm thông báo{{ '' if member_status == 'dự bị' else ' và thu hồi thẻ đảng viên' }} "
+        "theo quy định.",
         "Văn phòng Đảng ủy, {{ chi_bo }} và đồng chí có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này.",
-    ])
+    ], cites="đề nghị xóa tên đồng chí {{ person_name }}")
+
+
+def _decision_probation_removal(page: Layout) -> None:
+    _decision(page, "về việc xóa tên trong danh sách đảng viên dự bị", [
+        "Xóa tên đồng chí {{ person_name }}, sinh ngày {{ fmt.short(birth_date) }}, kết nạp vào Đảng ngày "
+        "{{ fmt.short(admitted_on) }}, đảng viên dự bị thuộc {{ chi_bo }}, trong danh sách đảng viên dự bị, vì không "
+        "đủ tư cách đảng viên: {{ reason }}",
+        "{{ chi_bo }} có trách nhiệm thông báo quyết định này đến đồng chí có tên tại Điều 1 và trong chi bộ.",
+        "Văn phòng Đảng ủy, {{ chi_bo }} và đồng chí có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này.",
+    ], cites="đề nghị xóa tên đồng chí {{ person_name }} trong danh sách đảng viên dự bị")
 
 
 def _report(page: Layout) -> None:
@@ -397,7 +527,7 @@ DEFINITIONS = [
                    "helpers": items("Đảng viên giúp đỡ", "Họ tên đảng viên chính thức được phân công giúp đỡ.",
                                     required=True, min_items=1, max_items=2),
                    **MEMBER_RESOLUTION_RECIPIENTS, **SIGNER,
-               }, _resolution_admission, vote_rule="admission"),
+               }, _resolution_admission, vote_rule="admission", member_event="admission_proposal"),
     Definition("nghi-quyet-cong-nhan-chinh-thuc", "Nghị quyết chi bộ đề nghị công nhận đảng viên chính thức",
                "nghi_quyet", ("chi_bo",), "Nghị quyết đề nghị công nhận đảng viên chính thức", "person_name", {
                    **DATE, **BASES_CHI_BO, **person("Đảng viên dự bị"), **VOTE,
@@ -406,10 +536,10 @@ DEFINITIONS = [
                    "admission_decision": text("Quyết định kết nạp", "Ví dụ: Quyết định số 15-QĐ/ĐU ngày 10/3/2025 "
                                               "của Ban Thường vụ Đảng ủy phường An Phú"),
                    "official_from": day("Ngày công nhận chính thức",
-                                        "Ngày hết 12 tháng dự bị (ngày kết nạp + 12 tháng)."),
+                                        "Để trống: tính từ ngày kết nạp (+ 12 tháng dự bị).", required=False),
                    "remarks": paragraphs("Nhận xét của chi bộ", "Việc thực hiện nhiệm vụ trong thời gian dự bị."),
                    **MEMBER_RESOLUTION_RECIPIENTS, **SIGNER,
-               }, _resolution_recognition, vote_rule="recognition"),
+               }, _resolution_recognition, vote_rule="recognition", member_event="recognition_proposal"),
     Definition("nghi-quyet-mien-sinh-hoat", "Nghị quyết chi bộ về việc miễn công tác và sinh hoạt đảng",
                "nghi_quyet", ("chi_bo",), "Nghị quyết về việc miễn công tác và sinh hoạt đảng", "person_name", {
                    **DATE, **BASES_CHI_BO, **person("Đảng viên"), **VOTE,
@@ -417,18 +547,64 @@ DEFINITIONS = [
                                          "đề nghị."),
                    "from_date": day("Miễn từ ngày"),
                    **MEMBER_RESOLUTION_RECIPIENTS, **SIGNER,
-               }, _resolution_exemption),
+               }, _resolution_exemption, member_event="exemption"),
+    Definition("nghi-quyet-de-nghi-xoa-ten", "Nghị quyết chi bộ đề nghị xóa tên đảng viên", "nghi_quyet",
+               ("chi_bo",), "Nghị quyết đề nghị xóa tên đảng viên", "person_name", {
+                   **DATE, **BASES_CHI_BO, "person_name": text("Họ và tên", max_length=128),
+                   "birth_date": day("Ngày sinh"), **MEMBER_STATUS, **VOTE,
+                   "remarks": paragraphs("Chi bộ xét thấy", "Quá trình giáo dục, giúp đỡ và vi phạm của đảng viên."),
+                   "reason": choice("Lý do (Quy định thi hành Điều lệ Đảng)", REMOVAL_REASONS),
+                   **MEMBER_RESOLUTION_RECIPIENTS, **SIGNER,
+               }, _resolution_removal, member_event="removal_proposal"),
+    Definition("nghi-quyet-ky-luat-chi-bo", "Nghị quyết chi bộ thi hành kỷ luật đảng viên (khiển trách, cảnh cáo)",
+               "nghi_quyet", ("chi_bo",), "Nghị quyết thi hành kỷ luật đảng viên", "person_name", {
+                   **DATE, **BASES_CHI_BO, "person_name": text("Họ và tên", max_length=128), **MEMBER_STATUS, **VOTE,
+                   "discipline": choice("Hình thức kỷ luật", ["khiển trách", "cảnh cáo"], None,
+                                        "Chi bộ quyết định khiển trách, cảnh cáo đảng viên trong chi bộ."),
+                   "violation": text("Nội dung vi phạm", "Tóm tắt vi phạm, kết thúc bằng dấu chấm.", max_length=2000),
+                   **EFFECTIVE,
+                   **recipients("{superior_body} (b/c)", "Ủy ban Kiểm tra Đảng ủy", "Đồng chí có tên trên"),
+                   **SIGNER,
+               }, _resolution_discipline, member_event="discipline"),
+    Definition("nghi-quyet-dang-uy-ket-nap", "Nghị quyết đảng ủy về việc kết nạp đảng viên", "nghi_quyet",
+               ("dang_bo_co_so", "dang_uy"), "Nghị quyết về việc kết nạp đảng viên", "person_name", {
+                   **DATE, **BASES_CHI_BO, **person(), **COMMITTEE_VOTE,
+                   "occupation": text("Nghề nghiệp, nơi làm việc", max_length=300),
+                   "decided_here": choice("Đảng ủy được ủy quyền quyết định", ["có", "không"], "có",
+                                          "không: đề nghị cấp ủy cấp trên quyết định."),
+                   **proposal("nghị quyết chi bộ đề nghị kết nạp"), **CHI_BO,
+                   **recipients("{chi_bo}", "{superior_body} (b/c)"), **SIGNER,
+               }, _committee_admission, vote_rule="committee_admission", member_event="admission_committee",
+               acts_on=("nghi-quyet-de-nghi-ket-nap",)),
+    Definition("nghi-quyet-dang-uy-cong-nhan", "Nghị quyết đảng ủy về việc công nhận đảng viên chính thức",
+               "nghi_quyet", ("dang_bo_co_so", "dang_uy"), "Nghị quyết về việc công nhận đảng viên chính thức",
+               "person_name", {
+                   **DATE, **BASES_CHI_BO, **person("Đảng viên dự bị"), **COMMITTEE_VOTE,
+                   "admitted_on": day("Ngày kết nạp", "Ngày chi bộ tổ chức lễ kết nạp (lấy từ hồ sơ)."),
+                   "official_from": day("Chính thức từ ngày", "Để trống: ngày kết nạp + 12 tháng.", required=False),
+                   "decided_here": choice("Đảng ủy được ủy quyền quyết định", ["có", "không"], "có",
+                                          "không: đề nghị cấp ủy cấp trên quyết định."),
+                   **proposal("nghị quyết chi bộ đề nghị công nhận"), **CHI_BO,
+                   **recipients("{chi_bo}", "{superior_body} (b/c)"), **SIGNER,
+               }, _committee_recognition, vote_rule="committee_recognition", member_event="recognition_committee",
+               acts_on=("nghi-quyet-cong-nhan-chinh-thuc",)),
     Definition("quyet-dinh-ket-nap", "Quyết định kết nạp đảng viên", "quyet_dinh", ("dang_bo_co_so", "dang_uy"),
                "Quyết định kết nạp đảng viên", "person_name", {
-                   **DECISION_COMMON, **person(), **CHI_BO,
+                   **DECISION_COMMON, **person(), **CHI_BO, **proposal("nghị quyết đề nghị kết nạp"),
                    **recipients("{chi_bo}", "Đồng chí có tên tại Điều 1"), **SIGNER,
-               }, _decision_admission),
+               }, _decision_admission, member_event="admission",
+               acts_on=("nghi-quyet-de-nghi-ket-nap", "nghi-quyet-dang-uy-ket-nap")),
     Definition("quyet-dinh-cong-nhan-chinh-thuc", "Quyết định công nhận đảng viên chính thức", "quyet_dinh",
                ("dang_bo_co_so", "dang_uy"), "Quyết định công nhận đảng viên chính thức", "person_name", {
                    **DECISION_COMMON, **person("Đảng viên dự bị"), **CHI_BO,
-                   "official_from": day("Chính thức từ ngày"),
+                   "admitted_on": day("Ngày kết nạp", "Ngày chi bộ tổ chức lễ kết nạp (lấy từ hồ sơ).",
+                                      required=False),
+                   "official_from": day("Chính thức từ ngày", "Để trống: ngày kết nạp + 12 tháng dự bị.",
+                                        required=False),
+                   **proposal("nghị quyết đề nghị công nhận"),
                    **recipients("{chi_bo}", "Đồng chí có tên tại Điều 1"), **SIGNER,
-               }, _decision_recognition),
+               }, _decision_recognition, member_event="recognition",
+               acts_on=("nghi-quyet-cong-nhan-chinh-thuc", "nghi-quyet-dang-uy-cong-nhan")),
     Definition("quyet-dinh-khen-thuong", "Quyết định khen thưởng", "quyet_dinh", ("dang_bo_co_so", "dang_uy"),
                "Quyết định khen thưởng", "achievement", {
                    **DECISION_COMMON,
@@ -442,24 +618,33 @@ DEFINITIONS = [
                    **DECISION_COMMON, **CHI_BO,
                    "person_name": text("Họ và tên", max_length=128),
                    "member_status": choice("Đảng viên", ["chính thức", "dự bị"], "chính thức",
-                                           "Đảng viên dự bị chỉ bị khiển trách hoặc cảnh cáo."),
+                                           "Lấy từ hồ sơ khi chọn đảng viên; đảng viên dự bị chỉ bị khiển trách "
+                                           "hoặc cảnh cáo."),
                    "discipline": choice("Hình thức kỷ luật", ["khiển trách", "cảnh cáo", "cách chức", "khai trừ"]),
                    "violation": text("Nội dung vi phạm", "Tóm tắt vi phạm, kết thúc bằng dấu chấm.", max_length=2000),
+                   **EFFECTIVE,
                    **recipients("Ủy ban Kiểm tra Đảng ủy", "{chi_bo}", "Đồng chí có tên tại Điều 1"), **SIGNER,
-               }, _decision_discipline),
+               }, _decision_discipline, member_event="discipline"),
     Definition("quyet-dinh-xoa-ten", "Quyết định xóa tên đảng viên", "quyet_dinh", ("dang_bo_co_so", "dang_uy"),
                "Quyết định xóa tên đảng viên", "person_name", {
                    **DECISION_COMMON, **CHI_BO,
                    "person_name": text("Họ và tên", max_length=128), "birth_date": day("Ngày sinh"),
-                   "reason": choice("Lý do (Quy định thi hành Điều lệ Đảng)", [
-                       "bỏ sinh hoạt đảng hoặc không đóng đảng phí ba tháng trong năm mà không có lý do chính đáng",
-                       "tự ý trả lại thẻ đảng viên hoặc hủy thẻ đảng viên",
-                       "giảm sút ý chí, không thực hiện nhiệm vụ đảng viên, đã được chi bộ giáo dục nhưng sau "
-                       "thời gian 12 tháng phấn đấu không tiến bộ",
-                       "hai năm liền vi phạm tư cách đảng viên",
-                       "không bảo đảm tiêu chuẩn chính trị theo quy định của Bộ Chính trị"]),
+                   **MEMBER_STATUS,
+                   "reason": choice("Lý do (Quy định thi hành Điều lệ Đảng)", REMOVAL_REASONS),
+                   **proposal("nghị quyết chi bộ đề nghị xóa tên"),
                    **recipients("{chi_bo}", "Đồng chí có tên tại Điều 1"), **SIGNER,
-               }, _decision_removal),
+               }, _decision_removal, member_event="removal", acts_on=("nghi-quyet-de-nghi-xoa-ten",)),
+    Definition("quyet-dinh-xoa-ten-du-bi", "Quyết định xóa tên trong danh sách đảng viên dự bị", "quyet_dinh",
+               ("dang_bo_co_so", "dang_uy"), "Quyết định xóa tên trong danh sách đảng viên dự bị", "person_name", {
+                   **DECISION_COMMON, **CHI_BO,
+                   "person_name": text("Họ và tên", max_length=128), "birth_date": day("Ngày sinh"),
+                   "admitted_on": day("Ngày kết nạp", "Ngày chi bộ tổ chức lễ kết nạp (lấy từ hồ sơ)."),
+                   "reason": text("Không đủ tư cách đảng viên vì", "Tóm tắt, kết thúc bằng dấu chấm.",
+                                  max_length=2000),
+                   **proposal("nghị quyết chi bộ đề nghị xóa tên"),
+                   **recipients("{chi_bo}", "Đồng chí có tên tại Điều 1"), **SIGNER,
+               }, _decision_probation_removal, member_event="probation_removal",
+               acts_on=("nghi-quyet-de-nghi-xoa-ten",)),
     Definition("bao-cao", "Báo cáo", "bao_cao", ("chi_bo", "dang_bo_co_so", "dang_uy"), "Báo cáo", "subject", {
         **DATE,
         "subject": text("Trích yếu", "Ví dụ: kết quả lãnh đạo thực hiện nhiệm vụ quý I năm 2026"),
@@ -494,7 +679,7 @@ DEFINITIONS = [
                    "dues_paid_through": text("Đã đóng đảng phí đến hết", "Ví dụ: tháng 02 năm 2026", max_length=100),
                    "valid_until": day("Giấy có giá trị đến ngày"),
                    **recipients("Như trên", "{from_chi_bo}"), **SIGNER,
-               }, _introduction),
+               }, _introduction, member_event="transfer"),
 ]
 
 
@@ -560,19 +745,45 @@ EXAMPLES: dict[str, dict[str, Any]] = {
                                   "reasons": "Đồng chí tuổi cao (81 tuổi), sức khỏe yếu, có giấy xác nhận của Trung "
                                              "tâm Y tế phường; tự nguyện làm đơn đề nghị.",
                                   "from_date": "2026-03-01", **SIGNED},
+    "nghi-quyet-de-nghi-xoa-ten": {"date": "2026-02-05", "person_name": "Cao Văn Đạt", "birth_date": "1970-12-30",
+                                   **VOTED, "remarks": "Từ tháng 9/2025 đồng chí không dự sinh hoạt chi bộ và không "
+                                                       "đóng đảng phí; chi bộ đã cử đồng chí Bí thư gặp gỡ, nhắc nhở "
+                                                       "hai lần nhưng đồng chí không chuyển biến.",
+                                   "reason": REMOVAL_REASONS[0], **SIGNED},
+    "nghi-quyet-ky-luat-chi-bo": {"date": "2026-02-05", "person_name": "Bùi Văn Lợi", **VOTED,
+                                  "discipline": "khiển trách",
+                                  "violation": "không thực hiện nhiệm vụ đảng viên được chi bộ phân công trong quý IV "
+                                               "năm 2025.", **SIGNED},
+    "nghi-quyet-dang-uy-ket-nap": {**DECIDED, **KP1, "person_name": "Nguyễn Thị Mai Anh", "birth_date": "1998-04-12",
+                                   "hometown": "phường An Phú, tỉnh Lam Sơn",
+                                   "occupation": "giáo viên Trường Tiểu học An Phú", "meeting_date": "2026-02-26",
+                                   "members_total": 15, "members_present": 14, "votes_for": 13,
+                                   "proposal": "Nghị quyết số 02-NQ/CB ngày 05/02/2026 của Chi bộ Khu phố 1"},
+    "nghi-quyet-dang-uy-cong-nhan": {**DECIDED, **KP1, "person_name": "Đặng Minh Tuấn", "birth_date": "1998-09-09",
+                                     "hometown": "phường An Phú, tỉnh Lam Sơn", "admitted_on": "2025-03-01",
+                                     "meeting_date": "2026-03-26", "date": "2026-03-26",
+                                     "members_total": 15, "members_present": 15, "votes_for": 15,
+                                     "proposal": "Nghị quyết số 04-NQ/CB ngày 05/03/2026 của Chi bộ Khu phố 1"},
     "quyet-dinh-ket-nap": {**DECIDED, **KP1, "person_name": "Nguyễn Thị Mai Anh", "birth_date": "1998-04-12",
-                           "hometown": "phường An Phú, tỉnh Lam Sơn"},
-    "quyet-dinh-cong-nhan-chinh-thuc": {**DECIDED, **KP1, "person_name": "Đặng Minh Tuấn", "birth_date": "1998-09-09",
-                                        "hometown": "phường An Phú, tỉnh Lam Sơn", "official_from": "2026-03-01"},
+                           "hometown": "phường An Phú, tỉnh Lam Sơn",
+                           "proposal": "Nghị quyết số 02-NQ/CB ngày 05/02/2026 của Chi bộ Khu phố 1"},
+    "quyet-dinh-cong-nhan-chinh-thuc": {**DECIDED, "date": "2026-03-30", **KP1, "person_name": "Đặng Minh Tuấn",
+                                        "birth_date": "1998-09-09", "hometown": "phường An Phú, tỉnh Lam Sơn",
+                                        "admitted_on": "2025-03-01",
+                                        "proposal": "Nghị quyết số 04-NQ/CB ngày 05/03/2026 của Chi bộ Khu phố 1"},
     "quyet-dinh-khen-thuong": {**DECIDED, "achievement": "hoàn thành xuất sắc nhiệm vụ năm 2025",
                                "awardees": ["Trần Thị Thu Hà, đảng viên Chi bộ Khu phố 1",
                                             "Lê Thị Thanh Tâm, đảng viên Chi bộ Trường Tiểu học An Phú"]},
     "quyet-dinh-ky-luat": {**DECIDED, **KP1, "person_name": "Bùi Văn Lợi", "discipline": "khiển trách",
                            "violation": "không thực hiện nhiệm vụ đảng viên được chi bộ phân công trong năm 2025."},
     "quyet-dinh-xoa-ten": {**DECIDED, "chi_bo": "Chi bộ Khu phố 3", "person_name": "Cao Văn Đạt",
-                           "birth_date": "1970-12-30",
-                           "reason": "bỏ sinh hoạt đảng hoặc không đóng đảng phí ba tháng trong năm mà không có lý "
-                                     "do chính đáng"},
+                           "birth_date": "1970-12-30", "reason": REMOVAL_REASONS[0],
+                           "proposal": "Nghị quyết số 02-NQ/CB ngày 05/02/2026 của Chi bộ Khu phố 3"},
+    "quyet-dinh-xoa-ten-du-bi": {**DECIDED, **KP1, "person_name": "Lưu Văn Hậu", "birth_date": "1996-02-14",
+                                 "admitted_on": "2025-01-10",
+                                 "reason": "trong thời gian dự bị không thực hiện nhiệm vụ được chi bộ phân công, vi "
+                                           "phạm quy định về những điều đảng viên không được làm.",
+                                 "proposal": "Nghị quyết số 03-NQ/CB ngày 20/02/2026 của Chi bộ Khu phố 1"},
     "bao-cao": {"date": "2026-03-31", "subject": "kết quả lãnh đạo thực hiện nhiệm vụ quý I năm 2026",
                 "sections": [{"heading": "I. KẾT QUẢ ĐẠT ĐƯỢC",
                               "text": "Chi bộ duy trì sinh hoạt đều đặn 3/3 kỳ; tỷ lệ đảng viên dự họp bình quân 92%."},
@@ -600,7 +811,9 @@ def _manifest(definition: Definition) -> dict[str, Any]:
             "version": VERSION, "issuer_kinds": list(definition.issuer_kinds),
             "title_prefix": definition.title_prefix, "title_field": definition.title_field,
             "fields": definition.fields, "example": example,
-            **({"vote_rule": definition.vote_rule} if definition.vote_rule else {})}
+            **({"vote_rule": definition.vote_rule} if definition.vote_rule else {}),
+            **({"member_event": definition.member_event} if definition.member_event else {}),
+            **({"acts_on": list(definition.acts_on)} if definition.acts_on else {})}
 
 
 def main() -> None:

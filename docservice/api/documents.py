@@ -22,7 +22,7 @@ def document_out(doc: Document) -> DocumentOut:
         id=doc.id, template=doc.template, template_version=doc.template_version, number=doc.number,
         doc_type=doc.doc_type, title=doc.title, date=doc.date, organization_id=doc.organization_id,
         confidentiality=doc.confidentiality.name, profile=doc.profile, member_id=doc.member_id,
-        docx_url=f"{base}/docx", pdf_url=f"{base}/pdf",
+        docx_url=f"{base}/docx", pdf_url=f"{base}/pdf", warnings=doc.warnings or [],
     )
 
 

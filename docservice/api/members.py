@@ -7,7 +7,7 @@ import io
 from typing import Literal
 
 from flask import request, send_file
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from docservice.api.context import api_blueprint, caller, dump, file_response, problems, services
 from docservice.api.schemas import IdPath, MemberOut
@@ -36,9 +36,21 @@ class MemberCreate(BaseModel):
     exempted: bool = False
     temporary: Literal["den", "di"] | None = None
     suspended: bool = False
-    admitted_on: dt.date | None = None
+    admitted_on: dt.date | None = Field(None, description="Ngày chi bộ tổ chức lễ kết nạp: dự bị tính từ ngày này")
+    admission_decided_on: dt.date | None = Field(None, description="Ngày ghi trong quyết định kết nạp (tuổi đảng)")
     official_on: dt.date | None = None
     effective_on: dt.date = Field(description="Ngày bắt đầu sinh hoạt tại tổ chức này")
+
+    @model_validator(mode="after")
+    def _probationary(self) -> MemberCreate:
+        """A probationary member has no card and no official date yet (party-records.md §5.2)."""
+        if self.status == "du_bi" and self.card_number:
+            raise ValueError("đảng viên dự bị chưa được cấp thẻ đảng viên (bỏ card_number)")
+        if self.status == "du_bi" and self.official_on:
+            raise ValueError("đảng viên dự bị chưa có ngày chính thức (bỏ official_on)")
+        if self.admitted_on and self.admission_decided_on and self.admission_decided_on > self.admitted_on:
+            raise ValueError("ngày quyết định kết nạp phải trước hoặc cùng ngày lễ kết nạp")
+        return self
 
 
 class MemberChangeIn(BaseModel):
@@ -55,6 +67,7 @@ class MemberChangeIn(BaseModel):
 
 class ChangeOut(BaseModel):
     effective_on: dt.date
+    document_id: int | None = Field(None, description="Văn bản làm thay đổi (quyết định công nhận, xóa tên …)")
     organization_id: int
     position: str
     status: str

@@ -155,6 +155,7 @@ class MemberOut(BaseModel):
     temporary: Literal["den", "di"] | None
     suspended: bool
     admitted_on: dt.date | None
+    admission_decided_on: dt.date | None = None
     official_on: dt.date | None
 
 
@@ -207,6 +208,7 @@ class DocumentOut(BaseModel):
     member_id: int | None
     docx_url: str
     pdf_url: str
+    warnings: list[str] = Field(default_factory=list, description="Điều được phép nhưng cần lưu ý (xét chậm …)")
 
 
 class RecordForm(BaseModel):

@@ -352,6 +352,7 @@ class Document(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_now)
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), index=True)
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), index=True)
+    warnings: Mapped[list[str] | None] = mapped_column(JSON)  # allowed but worth saying (a late vote …)
 
     organization: Mapped[Organization] = relationship()
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from docservice.errors import RuleViolation, ValidationFailed
 from docservice.meetings.arithmetic import percent
-from docservice.oversight.calendar import add_months
+from docservice.oversight.calendar import add_months, add_working_days
 from docservice.rules import RuleProfile
 
 PROBATIONARY_FORMS = ("khiển trách", "cảnh cáo")  # Điều lệ Đảng Điều 35
@@ -32,7 +32,7 @@ def _vote(values: dict[str, Any], profile: RuleProfile, rule: str | None) -> Non
     needed = profile.votes_needed(total, rule)
     if votes_for < needed:
         share = profile.personnel_votes.get(rule or "")
-        what = (f"cần ít nhất {share.text} số đảng viên chính thức ({share.source}), tức {needed} đồng chí"
+        what = (f"cần ít nhất {share.text} {share.of_whom} ({share.source}), tức {needed} đồng chí"
                 if share else f"cần hơn một nửa, tức ít nhất {needed} đồng chí")
         raise RuleViolation(
             f"Nghị quyết không được thông qua: {votes_for}/{total} đồng chí tán thành ({percent(votes_for, total)}), "
@@ -79,14 +79,31 @@ def _discipline(values: dict[str, Any]) -> None:
             errors={"fields.discipline": "Chọn khiển trách hoặc cảnh cáo cho đảng viên dự bị."})
 
 
-def check_rules(values: dict[str, Any], profile: RuleProfile, vote_rule: str | None = None) -> None:
+def _late_vote(values: dict[str, Any], profile: RuleProfile) -> list[str]:
+    """The chi bộ considers recognition within the working days the rule gives after probation ends; later
+    is allowed (the member is official from that day all the same) but worth saying."""
+    ends, considered = values["official_from"], values.get("meeting_date") or values["date"]
+    limit = profile.oversight.recognition_working_days
+    deadline = add_working_days(ends, limit)
+    if considered > deadline:
+        return [f"Chi bộ xét công nhận chậm: thời gian dự bị kết thúc ngày {ends:%d/%m/%Y}, hạn xét là "
+                f"{limit} ngày làm việc (đến {deadline:%d/%m/%Y}), chi bộ xét ngày {considered:%d/%m/%Y}. "
+                f"Đảng viên vẫn là chính thức từ ngày {ends:%d/%m/%Y}."]
+    return []
+
+
+def check_rules(values: dict[str, Any], profile: RuleProfile, vote_rule: str | None = None) -> list[str]:
     """Raise ``ValidationFailed``/``RuleViolation`` when the fields break a party rule (``vote_rule``: the
-    kind of decision the template records, which sets the vote's threshold and the admission checks)."""
+    kind of decision the template records, which sets the vote's threshold and the admission checks);
+    return the warnings (allowed but worth saying, e.g. a recognition considered late)."""
+    warnings: list[str] = []
     if {"members_total", "members_present", "votes_for"} <= values.keys():
         _vote(values, profile, vote_rule)
     if vote_rule == "admission" and {"birth_date", "meeting_date"} <= values.keys():
         _admission_age(values, profile)
     if {"admitted_on", "official_from"} <= values.keys() and values["admitted_on"] and values["official_from"]:
         _recognition(values, profile)
+        warnings += _late_vote(values, profile)
     if {"member_status", "discipline"} <= values.keys():
         _discipline(values)
+    return warnings

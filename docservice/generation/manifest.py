@@ -72,6 +72,8 @@ class Manifest(BaseModel):
     example: dict[str, Any] = {}
     layout_check: bool = True  # false: layout deviations are warnings (special forms), recorded on upload
     vote_rule: str | None = None  # a personnel decision's threshold (rule profile personnel_votes): admission…
+    member_event: str | None = None  # the step of a member's life the paper records (generation/member_papers)
+    acts_on: tuple[str, ...] = ()  # the templates of the resolutions a decision may cite (``proposal_id``)
 
     @classmethod
     def load(cls, path: Path) -> Manifest:

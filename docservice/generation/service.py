@@ -19,9 +19,19 @@ from docservice.generation.checks import check_rules
 from docservice.generation.convert import PdfConverter
 from docservice.generation.fitting import fit_header
 from docservice.generation.manifest import FieldSpec, FieldType
+from docservice.generation.member_papers import (
+    MemberPaper,
+    apply_to_record,
+    check_decision_dates,
+    check_status_wording,
+    cite_proposal,
+    derived_dates,
+    read_member,
+)
 from docservice.generation.render import render_docx, render_uploaded
 from docservice.meetings.arithmetic import percent
 from docservice.numbering import SequenceKey, issue_numbered
+from docservice.oversight.calendar import add_months
 from docservice.registry.members import members_on
 from docservice.registry.organizations import term_on
 from docservice.rules import RuleBook, RuleProfile
@@ -34,8 +44,9 @@ from docservice.validation import validation_failed
 
 # Values every template may use besides its own fields, and the fields they are built from.
 STANDARD_NAMES = frozenset({"header", "doc_type_name", "resolves_line", "decides_line", "archive_line",
-                            "signature", "recipients_label", "adopted_line", "superior_body", "issuer_name", "fmt"})
-STANDARD_INPUTS = frozenset({"date", "signer_name", "signer_title", "signing_body"})
+                            "signature", "recipients_label", "adopted_line", "superior_body", "issuer_name", "fmt",
+                            "document_date"})
+STANDARD_INPUTS = frozenset({"date", "signer_name", "signer_title", "signing_body", "proposal_id"})
 
 
 class Formatter:
@@ -52,6 +63,10 @@ class Formatter:
         """A date written short in the body, the same way throughout a document: the profile's
         ``short_date`` (``12/04/1998``, ``05/02/2026``)."""
         return day.strftime(self._profile.short_date)
+
+    def probation_end(self, admitted: dt.date) -> dt.date:
+        """The day probation ends: the admission ceremony plus the profile's probation (12 months)."""
+        return add_months(admitted, self._profile.oversight.probation_months)
 
     def percent(self, part: int, whole: int) -> str:
         """``89,3%``."""
@@ -166,6 +181,7 @@ def build_context(
         "signature": _signature(values, org, profile),
         "superior_body": superior_body,
         "issuer_name": org.committee_name,
+        "document_date": fields.date,
         "fmt": Formatter(profile),
     }
 
@@ -204,24 +220,28 @@ class _Plan:
     profile: RuleProfile
     key: SequenceKey
     superior_body: str
+    paper: MemberPaper
+    warnings: list[str]
 
 
-_MEMBER_FIELDS = {"person_name": "full_name", "birth_date": "birth_date", "card_number": "card_number",
-                  "admitted_on": "admitted_on", "official_on": "official_on"}
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def _member_details(session: Session, request: GenerationRequest, template: Template,
-                    principal: policy.Principal) -> dict[str, Any]:
-    """The member's details for the template's person fields the request left out."""
-    if request.member_id is None:
-        return {}
-    member = policy.get_member(session, request.member_id, principal)
-    details = {}
-    for field_name, attribute in _MEMBER_FIELDS.items():
-        value = getattr(member, attribute)
-        if field_name in template.manifest.fields and field_name not in request.fields and value is not None:
-            details[field_name] = value.isoformat() if isinstance(value, dt.date) else value
-    return details
+def _member_fields(session: Session, request: GenerationRequest, principal: policy.Principal, template: Template,
+                   rules: RuleBook) -> tuple[dict[str, Any], MemberPaper]:
+    """The request's fields with the member's facts from the record (as of the paper's date) and the dates
+    that follow from them; the record wins, a request that contradicts it is refused."""
+    manifest = template.manifest
+    paper = read_member(session, principal, request.member_id, manifest.member_event, set(manifest.fields),
+                        request.fields)
+    raw = {**request.fields, **{name: _jsonable(value) for name, value in paper.facts.items()}}
+    try:
+        day = dt.date.fromisoformat(str(raw.get("date")))
+    except ValueError:
+        day = dt.date.today()
+    raw.update(derived_dates(raw, rules.for_date(day), set(manifest.fields)))
+    return raw, paper
 
 
 def _plan(session: Session, request: GenerationRequest, principal: policy.Principal, template: Template,
@@ -229,14 +249,21 @@ def _plan(session: Session, request: GenerationRequest, principal: policy.Princi
     org = policy.get_organization(session, request.organization_id, principal)
     _check_issuer(template, org)
     superior_body = _superior_body(session, org)
-    raw = {**_member_details(session, request, template, principal), **request.fields}
+    manifest = template.manifest
+    raw, paper = _member_fields(session, request, principal, template, rules)
     fields = validate_fields(template, raw, superior_body)
+    cited = cite_proposal(session, principal, manifest.acts_on, fields.model_dump(), paper)
+    if cited:
+        fields = validate_fields(template, {**raw, **cited}, superior_body)
+    values = fields.model_dump()
     profile = rules.for_date(fields.date)
-    check_rules(fields.model_dump(), profile, template.manifest.vote_rule)
+    check_status_wording(values, paper.member)
+    check_decision_dates(values, manifest.member_event)
+    warnings = check_rules(values, profile, manifest.vote_rule)
     _check_signing_body(session, org, fields, profile)
     term = term_on(session, org, fields.date)
-    key = SequenceKey(org.id, template.manifest.doc_type, term.id)
-    return _Plan(template, org, fields, profile, key, superior_body)
+    key = SequenceKey(org.id, manifest.doc_type, term.id)
+    return _Plan(template, org, fields, profile, key, superior_body, paper, warnings)
 
 
 def generate_document(
@@ -276,10 +303,12 @@ def generate_document(
             date=plan.fields.date, confidentiality=request.confidentiality, profile=plan.profile.key,
             fields=plan.fields.model_dump(mode="json"), docx_sha256=stored.put_bytes(docx)[0],
             pdf_sha256=stored.put_bytes(pdf)[0], created_by=principal.user_id, meeting_id=request.meeting_id,
-            member_id=request.member_id,
+            member_id=request.member_id, warnings=plan.warnings,
         )
         session.add(document)
         session.flush()
+        apply_to_record(session, plan.paper, template.manifest.member_event, plan.fields.model_dump(), document,
+                        principal.user_id)
         append_event(session, username=principal.username, action="document.create",
                      object_type="document", object_id=document.id, remote_addr=principal.remote_addr)
         document.organization = plan.org

@@ -100,6 +100,48 @@ def _states_on(session: Session, day: dt.date) -> Any:
             .where(MemberChange.effective_on <= day, MemberChange.id == newest_first))
 
 
+def state_of(session: Session, member_id: int, day: dt.date) -> MemberState | None:
+    """One member as they were on ``day`` (``None`` before their first snapshot)."""
+    row = session.execute(_states_on(session, day).where(MemberChange.member_id == member_id)).first()
+    if row is None:
+        return None
+    c, name = row
+    return MemberState(c.member_id, name, c.organization_id, c.position, c.status, c.exempted, c.temporary,
+                       c.suspended, c.effective_on)
+
+
+def record_from_paper(
+    session: Session, member: Member, *, effective_on: dt.date, changes: dict[str, Any], note: str,
+    document_id: int, user_id: int | None = None,
+) -> MemberChange:
+    """A change a paper makes (recognition, removal, discipline), linked to it.
+
+    A paper may take effect on a day before changes already recorded (recognition is official from the
+    end of probation even when the decision comes later): then the change is put in its place in the
+    history, and the fields it changes are carried into the later snapshots, which keep their own dates
+    and notes."""
+    unknown = set(changes) - set(STATE_FIELDS)
+    if unknown:
+        raise RuleViolation("Không thể thay đổi: " + ", ".join(sorted(unknown)) + ".")
+    before = session.scalar(select(MemberChange).where(MemberChange.member_id == member.id,
+                                                       MemberChange.effective_on <= effective_on)
+                            .order_by(MemberChange.effective_on.desc(), MemberChange.id.desc()).limit(1))
+    later = list(session.scalars(select(MemberChange).where(MemberChange.member_id == member.id,
+                                                           MemberChange.effective_on > effective_on)
+                                 .order_by(MemberChange.effective_on, MemberChange.id)))
+    state = {name: getattr(before if before is not None else member, name) for name in STATE_FIELDS}
+    change = MemberChange(member_id=member.id, effective_on=effective_on, note=note, created_by=user_id,
+                          document_id=document_id, **{**state, **changes})
+    session.add(change)
+    for snapshot in later:
+        for name, value in changes.items():
+            setattr(snapshot, name, value)
+    for name, value in changes.items():
+        setattr(member, name, value)
+    session.flush()
+    return change
+
+
 def members_on(session: Session, organization_id: int, day: dt.date, *,
                active_only: bool = True) -> list[MemberState]:
     """The organisation's members on ``day`` (by default only official and probationary ones)."""

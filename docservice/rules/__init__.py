@@ -59,6 +59,7 @@ class ShareRule(BaseModel):
     numerator: int
     denominator: int
     source: str = ""
+    of_whom: str = "số đảng viên chính thức"  # what the share is of, as the refusal says it
 
     def needed(self, base: int) -> int:
         return math.ceil(base * self.numerator / self.denominator) if base else 1

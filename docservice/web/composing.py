@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from docservice.db.models import Clearance
 from docservice.errors import DocserviceError
 from docservice.generation.manifest import FieldSpec, FieldType
+from docservice.generation.member_papers import is_about_a_member, members_to_choose, read_member
 from docservice.generation.service import GenerationRequest, generate_document
 from docservice.meetings.documents import MINUTES_TEMPLATE, THEMATIC_MINUTES_TEMPLATE
 from docservice.security import policy
@@ -42,12 +43,14 @@ def compose(key: str):
     svc, form, errors = _svc(), EmptyForm(), {}
     template = svc.templates.get(key)
     manifest = template.manifest
-    if request.method == "POST" and form.validate_on_submit():
+    member_id = bounded_int(request.values.get("member_id")) if is_about_a_member(manifest.member_event) else None
+    facts, decided = _facts(member_id, manifest, errors)
+    if request.method == "POST" and form.validate_on_submit() and "member_id" not in errors:
         try:
             generation = GenerationRequest(
                 template=key, organization_id=bounded_int(request.form.get("organization_id")) or 0,
-                fields=_fields(manifest.fields, request.form),
-                confidentiality=Clearance[request.form.get("confidentiality") or "thuong"])
+                fields=_fields({n: s for n, s in manifest.fields.items() if n not in decided}, request.form),
+                confidentiality=Clearance[request.form.get("confidentiality") or "thuong"], member_id=member_id)
             document = generate_document(generation, g.principal, catalogue=svc.catalogue, blobs=svc.blobs,
                                          converter=svc.converter, templates=svc.templates, rules=svc.rules,
                                          sandbox=svc.sandbox)
@@ -64,11 +67,29 @@ def compose(key: str):
             return redirect(url_for("secretary.document_page", document_id=document.id))
     with svc.catalogue.reader() as session:
         issuers = [o for o in organizations_in_scope(session) if o.kind.value in manifest.issuer_kinds]
+        members = members_to_choose(session, g.principal) if is_about_a_member(manifest.member_event) else []
         page = render_template("compose.html", manifest=manifest, form=form, errors=errors, issuers=issuers,
                                values=request.form if request.method == "POST" else {}, item_rows=ITEM_ROWS,
                                levels=clearance_levels(), FieldType=FieldType,
-                               shown=_shown)
+                               shown=_shown, members=members, member_id=member_id, facts=facts, decided=decided)
     return page, 422 if errors else 200
+
+
+def _facts(member_id: int | None, manifest: Any, errors: dict[str, str]) -> tuple[dict[str, Any], set[str]]:
+    """The chosen member's facts the paper takes from the record (shown, not typed) and the fields the record
+    settles; as of today on the page — the paper reads them again as of its own date."""
+    if member_id is None:
+        return {}, set()
+    with _svc().catalogue.reader() as session:
+        try:
+            paper = read_member(session, g.principal, member_id, manifest.member_event, set(manifest.fields),
+                                {"date": request.form.get("date") or None})
+        except DocserviceError as exc:
+            if exc.status == 404:
+                raise
+            errors["member_id"] = exc.detail
+            return {}, set()
+    return paper.facts, paper.decided
 
 
 def _shown(spec: FieldSpec, value: Any) -> str:

@@ -35,5 +35,5 @@ def test_each_template_is_produced_numbered_and_passes_the_layout_check(client, 
     assert numbers["bien-ban-sinh-hoat-chi-bo"] == "01-BB/CB" and numbers["bien-ban-sinh-hoat-chuyen-de"] == "02-BB/CB"
     assert numbers["nghi-quyet-chi-bo"] == "01-NQ/CB" and numbers["nghi-quyet-mien-sinh-hoat"].endswith("-NQ/CB")
     assert sorted(n for k, n in numbers.items() if k.startswith("quyet-dinh")) == [
-        f"0{i}-QĐ/ĐU" for i in range(1, 6)]
+        f"0{i}-QĐ/ĐU" for i in range(1, 7)]
     assert numbers["cong-van"] == "01-CV/CB" and numbers["giay-gioi-thieu-sinh-hoat-dang"] == "01-GGT/ĐU"

@@ -1,5 +1,6 @@
 """A member's dossier: cover, contents with true page numbers, bookmarks, only what the caller may see."""
 
+import datetime as dt
 import hashlib
 import io
 import json
@@ -10,7 +11,8 @@ import zipfile
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from docservice.db.models import AuditEvent, Member
+from docservice.db.models import AuditEvent, Member, MemberStatus, Organization
+from docservice.registry.members import add_member
 from tests.builders import text_pdf
 
 
@@ -19,13 +21,38 @@ def _member(svc):
         return session.scalar(select(Member).where(Member.full_name == "Nguyễn Thị Hoà"))
 
 
-def _make(client, headers, svc, key, org_id, member_id, **extra):
-    fields = {k: v for k, v in svc.templates.get(key).manifest.example.items()
-              if k not in ("person_name", "birth_date", "card_number")}
+def _new_member(svc, world):
+    """Admitted by a decision of 25/07/2025, ceremony on 01/08/2025: probationary until 01/08/2026."""
+    with svc.catalogue.session() as session:
+        member = add_member(session, organization=session.get(Organization, world.dong_id), full_name="Vũ Thị Lan",
+                            status=MemberStatus.du_bi, effective_on=dt.date(2025, 8, 1), note="Lễ kết nạp",
+                            birth_date=dt.date(1998, 4, 12), admitted_on=dt.date(2025, 8, 1),
+                            admission_decided_on=dt.date(2025, 7, 25))
+        return member.id
+
+
+def _make(client, headers, svc, key, org_id, member_id, fields=None, **extra):
+    fields = {**{k: v for k, v in svc.templates.get(key).manifest.example.items()
+                 if k not in ("person_name", "birth_date", "card_number", "member_status", "admitted_on",
+                              "official_from", "proposal")}, **(fields or {})}
     response = client.post("/api/v1/documents", headers=headers, json={
         "template": key, "organization_id": org_id, "member_id": member_id, "fields": fields, **extra})
     assert response.status_code == 201, response.data
     return response.json
+
+
+def _lifecycle(client, auth, world, svc, member_id):
+    """The member's papers in order: proposal, admission, recognition proposal, a secret discipline."""
+    secretary, admin = auth("thuky.dong"), auth("admin")
+    proposal = _make(client, secretary, svc, "nghi-quyet-de-nghi-ket-nap", world.dong_id, member_id,
+                     {"date": "2025-07-10", "meeting_date": "2025-07-10"})
+    decision = _make(client, admin, svc, "quyet-dinh-ket-nap", world.root_id, member_id,
+                     {"date": "2025-07-25", "proposal_id": proposal["id"], "chi_bo": "Chi bộ Thôn Đông"})
+    secret = _make(client, admin, svc, "quyet-dinh-ky-luat", world.root_id, member_id,
+                   {"date": "2026-03-10", "chi_bo": "Chi bộ Thôn Đông"}, confidentiality="toi_mat")
+    recognition = _make(client, secretary, svc, "nghi-quyet-cong-nhan-chinh-thuc", world.dong_id, member_id,
+                        {"date": "2026-08-05", "meeting_date": "2026-08-05"})
+    return proposal, decision, recognition, secret
 
 
 def _page_text(pdf: bytes, page: int) -> str:
@@ -45,12 +72,11 @@ def _outline(reader):
 
 
 def test_the_dossier_of_a_member(client, auth, world, svc):
-    member = _member(svc)
-    secretary, admin = auth("thuky.dong"), auth("admin")
-    proposal = _make(client, secretary, svc, "nghi-quyet-de-nghi-ket-nap", world.dong_id, member.id)
-    decision = _make(client, admin, svc, "quyet-dinh-ket-nap", world.root_id, member.id)
-    recognition = _make(client, secretary, svc, "nghi-quyet-cong-nhan-chinh-thuc", world.dong_id, member.id)
-    secret = _make(client, admin, svc, "quyet-dinh-ky-luat", world.root_id, member.id, confidentiality="toi_mat")
+    secretary = auth("thuky.dong")
+    member_id = _new_member(svc, world)
+    with svc.catalogue.reader() as session:
+        member = session.get(Member, member_id)
+    proposal, decision, recognition, secret = _lifecycle(client, auth, world, svc, member.id)
     signed = client.post("/api/v1/records", headers=auth("luutru"), content_type="multipart/form-data", data={
         "file": (io.BytesIO(text_pdf("QUYẾT ĐỊNH kết nạp đảng viên — bản đã ký, đóng dấu.")), "qd.pdf"),
         "metadata": json.dumps({"document_id": decision["id"]})})
@@ -70,7 +96,7 @@ def test_the_dossier_of_a_member(client, auth, world, svc):
         "Bìa hồ sơ", "Mục lục", "Kết nạp vào Đảng", "Công nhận đảng viên chính thức", "Kiểm điểm, đánh giá hằng năm"]
     children = [(title, page) for depth, title, page in outline if depth == 1]
     assert len(children) == 4
-    assert "HỒ SƠ ĐẢNG VIÊN" in _page_text(pdf, 1) and "Nguyễn Thị Hoà" in _page_text(pdf, 1)
+    assert "HỒ SƠ ĐẢNG VIÊN" in _page_text(pdf, 1) and "Vũ Thị Lan" in _page_text(pdf, 1)
     contents = _page_text(pdf, 2)
     assert "MỤC LỤC" in contents
     for title, page in children:
@@ -91,9 +117,10 @@ def test_the_dossier_of_a_member(client, auth, world, svc):
 
 
 def test_the_transfer_package_is_sealed(client, auth, world, svc):
-    member = _member(svc)
-    _make(client, auth("thuky.dong"), svc, "nghi-quyet-de-nghi-ket-nap", world.dong_id, member.id)
-    response = client.get(f"/api/v1/members/{member.id}/transfer-package.zip", headers=auth("luutru"))
+    member_id = _new_member(svc, world)
+    _make(client, auth("thuky.dong"), svc, "nghi-quyet-de-nghi-ket-nap", world.dong_id, member_id,
+          {"date": "2025-07-10", "meeting_date": "2025-07-10"})
+    response = client.get(f"/api/v1/members/{member_id}/transfer-package.zip", headers=auth("luutru"))
     assert response.status_code == 200
     archive = zipfile.ZipFile(io.BytesIO(response.data))
     manifest = archive.read("manifest.json")
@@ -114,10 +141,11 @@ def test_the_dossier_needs_clearance_mat_and_scope(client, auth, world, svc):
 
 
 def test_member_details_fill_the_person_fields(client, auth, world, svc):
-    member = _member(svc)
-    document = _make(client, auth("thuky.dong"), svc, "nghi-quyet-cong-nhan-chinh-thuc", world.dong_id, member.id)
+    member_id = _new_member(svc, world)
+    document = _make(client, auth("thuky.dong"), svc, "nghi-quyet-cong-nhan-chinh-thuc", world.dong_id, member_id,
+                     {"date": "2026-08-05", "meeting_date": "2026-08-05"})
     docx = client.get(document["docx_url"], headers=auth("thuky.dong")).data
     from docx import Document as Docx
 
     text = "\n".join(p.text for p in Docx(io.BytesIO(docx)).paragraphs)
-    assert "Nguyễn Thị Hoà" in text
+    assert "Vũ Thị Lan" in text and "01/08/2025" in text and "01/08/2026" in text

@@ -129,8 +129,11 @@ def test_history_counts_a_member_as_they_were_on_the_meeting_day(client, auth, w
 
 
 def test_members_are_added_in_scope_only(client, auth, world):
-    body = {"organization_id": world.tay_id, "full_name": "Đinh Thị Mới", "status": "du_bi",
-            "effective_on": "2026-03-02", "admitted_on": "2026-03-02", "card_number": "31.000123"}
+    body = {"organization_id": world.tay_id, "full_name": "Đinh Thị Mới", "status": "chinh_thuc",
+            "effective_on": "2026-03-02", "admitted_on": "2020-03-02", "card_number": "31.000123"}
+    probationary_with_card = _problem(client.post("/api/v1/members", json=dict(body, status="du_bi"),
+                                                  headers=auth("thuky.tay")), 422, "validation_failed")
+    assert "thẻ đảng viên" in str(probationary_with_card["errors"])
     created = client.post("/api/v1/members", json=body, headers=auth("thuky.tay"))
     assert created.status_code == 201 and created.json["history"][0]["effective_on"] == "2026-03-02"
     _problem(client.post("/api/v1/members", json=body, headers=auth("thuky.tay")), 409, "conflict")
