@@ -14,24 +14,27 @@ from docservice.api.schemas import (
     IdPath,
     MemberList,
     MemberOut,
+    NameOut,
     OrganizationList,
     OrganizationOut,
     Page,
     TermOut,
 )
-from docservice.db.models import Member, Organization, OrgKind
+from docservice.db.models import Clearance, Member, Organization, OrganizationName, OrgKind
+from docservice.generation.register import enter_outside, register_rows
 from docservice.registry.members import members_on
-from docservice.registry.organizations import add_organization, add_term_checked
+from docservice.registry.organizations import add_organization, add_term_checked, names_history, rename
 from docservice.security import policy
 
 blueprint = api_blueprint("organizations", "Tổ chức đảng")
 
 
-def organization_out(org: Organization) -> OrganizationOut:
+def organization_out(org: Organization, names: list[OrganizationName] | None = None) -> OrganizationOut:
     return OrganizationOut(
         id=org.id, code=org.code, name=org.name, kind=org.kind.value, parent_id=org.parent_id,
         abbreviation=org.abbreviation, place=org.place, superior_name=org.superior_name,
         terms=[TermOut(id=t.id, name=t.name, start_date=t.start_date, end_date=t.end_date) for t in org.terms],
+        names=[NameOut.model_validate(n, from_attributes=True) for n in names or []],
     )
 
 
@@ -50,7 +53,78 @@ def list_organizations(query: Page):
 def get_organization(path: IdPath):
     """Một tổ chức (404 nếu ngoài phạm vi)."""
     with services().catalogue.reader() as session:
-        return dump(organization_out(policy.get_organization(session, path.id, caller())))
+        org = policy.get_organization(session, path.id, caller())
+        return dump(organization_out(org, names_history(session, org)))
+
+
+class RenameIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    effective_on: dt.date = Field(description="Tên mới dùng cho văn bản từ ngày này; văn bản trước đó giữ tên cũ")
+    name: str | None = Field(None, min_length=2, max_length=255)
+    header_name: str | None = Field(None, min_length=2, max_length=255)
+    superior_name: str | None = Field(None, min_length=2, max_length=255)
+    place: str | None = Field(None, min_length=1, max_length=128)
+    note: str | None = Field(None, max_length=500, description="Căn cứ, ví dụ quyết định sáp nhập")
+
+
+@blueprint.post("/organizations/<int:id>/names", responses={201: OrganizationOut, **problems(403, 409)})
+def rename_organization(path: IdPath, body: RenameIn):
+    """Đổi tên tổ chức từ một ngày (sáp nhập, đổi tên địa danh); cấp dưới in tên cấp trên mới từ cùng ngày."""
+    changes = body.model_dump(exclude={"effective_on", "note"}, exclude_none=True)
+    with services().catalogue.session() as session:
+        org = rename(session, caller(), path.id, effective_on=body.effective_on, changes=changes, note=body.note,
+                     remote_addr=request.remote_addr)
+        return dump(organization_out(org, names_history(session, org)), 201)
+
+
+class OutsideNumberIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    doc_type: str = Field(min_length=2, max_length=32, description="Loại văn bản (nghi_quyet, quyet_dinh …)")
+    sequence: int = Field(ge=1, le=100000, description="Số thứ tự đã cấp (5 cho 05-NQ/CB)")
+    date: dt.date
+    title: str = Field(min_length=1, max_length=1000, description="Trích yếu")
+    confidentiality: Literal["thuong", "mat", "toi_mat", "tuyet_mat"] = "thuong"
+
+
+class RegisterRowOut(BaseModel):
+    sequence: int
+    number: str
+    date: dt.date
+    doc_type: str
+    title: str
+    origin: Literal["generated", "outside"]
+    document_id: int | None
+    entry_id: int | None
+
+
+class RegisterOut(BaseModel):
+    items: list[RegisterRowOut]
+
+
+class RegisterQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    doc_type: str | None = Field(None, max_length=32)
+    year: int | None = Field(None, ge=1930, le=2200)
+
+
+@blueprint.post("/organizations/<int:id>/numbers", responses={201: RegisterRowOut, **problems(403, 409)})
+def enter_outside_number(path: IdPath, body: OutsideNumberIn):
+    """Vào sổ một số đã cấp ngoài hệ thống (văn bản ký tay, sổ giấy), đúng vị trí; số sau nối tiếp."""
+    svc = services()
+    entry = enter_outside(svc.catalogue, svc.rules, caller(), path.id, doc_type=body.doc_type,
+                          sequence=body.sequence, day=body.date, title=body.title,
+                          confidentiality=Clearance[body.confidentiality], remote_addr=request.remote_addr)
+    return dump(RegisterRowOut(sequence=entry.sequence, number=entry.number, date=entry.date,
+                               doc_type=entry.doc_type, title=entry.title, origin="outside", document_id=None,
+                               entry_id=entry.id), 201)
+
+
+@blueprint.get("/organizations/<int:id>/numbers", responses={200: RegisterOut})
+def list_numbers(path: IdPath, query: RegisterQuery):
+    """Sổ số văn bản của tổ chức: số do hệ thống cấp và số đã cấp ngoài hệ thống, theo loại và ngày."""
+    with services().catalogue.reader() as session:
+        rows = register_rows(session, caller(), path.id, doc_type=query.doc_type, year=query.year)
+        return dump(RegisterOut(items=[RegisterRowOut(**vars(r)) for r in rows]))
 
 
 class OrganizationCreate(BaseModel):

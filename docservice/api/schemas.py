@@ -124,6 +124,15 @@ class TermOut(BaseModel):
     end_date: dt.date | None
 
 
+class NameOut(BaseModel):
+    effective_on: dt.date
+    name: str
+    header_name: str | None
+    superior_name: str | None
+    place: str | None
+    note: str | None
+
+
 class OrganizationOut(BaseModel):
     id: int
     code: str
@@ -134,6 +143,8 @@ class OrganizationOut(BaseModel):
     place: str | None
     superior_name: str | None
     terms: list[TermOut]
+    names: list[NameOut] = Field(default_factory=list, description="Tên theo thời gian (văn bản in tên có hiệu lực "
+                                 "vào ngày của nó)")
 
 
 class OrganizationList(BaseModel):

@@ -326,6 +326,45 @@ class NumberSequence(Base):
     last_value: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class RegisterEntry(Base):
+    """A number of a sequence issued outside the system (a paper signed by hand, numbered in a paper book),
+    entered so the register is whole and the next number follows it."""
+
+    __tablename__ = "register_entries"
+    __table_args__ = (UniqueConstraint("organization_id", "doc_type", "term_id", "sequence"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    doc_type: Mapped[str] = mapped_column(String(32))
+    term_id: Mapped[int] = mapped_column(ForeignKey("terms.id"))
+    sequence: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(64))
+    date: Mapped[dt.date] = mapped_column(Date)
+    title: Mapped[str] = mapped_column(Text)
+    confidentiality: Mapped[Clearance] = mapped_column(ClearanceType(), default=Clearance.thuong)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_now)
+
+
+class OrganizationName(Base):
+    """An organisation's names from ``effective_on`` until the next entry: a paper prints the names in force
+    on its date (a renamed commune, a merged đảng bộ)."""
+
+    __tablename__ = "organization_names"
+    __table_args__ = (UniqueConstraint("organization_id", "effective_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    effective_on: Mapped[dt.date] = mapped_column(Date)
+    name: Mapped[str] = mapped_column(String(255))
+    header_name: Mapped[str | None] = mapped_column(String(255))
+    superior_name: Mapped[str | None] = mapped_column(String(255))
+    place: Mapped[str | None] = mapped_column(String(128))
+    note: Mapped[str | None] = mapped_column(String(500))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=_now)
+
+
 class Document(Base):
     """A document generated from a template (its .docx and .pdf are blobs)."""
 

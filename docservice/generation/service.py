@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from docservice.archive.blobs import BlobStore
 from docservice.archive.staging import staged_files
 from docservice.db import Catalogue
-from docservice.db.models import Clearance, Document, Organization, Position, committee_of
+from docservice.db.models import Clearance, Document, Organization, Position, Term, committee_of
 from docservice.errors import RuleViolation
 from docservice.generation.catalogue import Template, TemplateCatalogue
 from docservice.generation.checks import check_rules
@@ -30,10 +30,10 @@ from docservice.generation.member_papers import (
 )
 from docservice.generation.render import render_docx, render_uploaded
 from docservice.meetings.arithmetic import percent
-from docservice.numbering import SequenceKey, issue_numbered
+from docservice.numbering import SequenceKey, check_in_order, issue_numbered
 from docservice.oversight.calendar import add_months
 from docservice.registry.members import members_on
-from docservice.registry.organizations import term_on
+from docservice.registry.organizations import named_on, term_on
 from docservice.rules import RuleBook, RuleProfile
 from docservice.sandbox import Sandbox
 from docservice.security import policy
@@ -89,11 +89,19 @@ class GenerationRequest:
     extra: dict[str, Any] = field(default_factory=dict)  # standard values a caller supplies (adopted_line)
 
 
-def _superior_body(session: Any, org: Organization) -> str:
+def _superior_body(session: Any, org: Organization, day: dt.date | None = None) -> str:
+    """The committee a paper reports to (b/c): the parent's committee, by its names on ``day``."""
     parent = session.get(Organization, org.parent_id) if org.parent_id else None
     if parent is not None:
-        return parent.committee_name
+        return (named_on(session, parent, day) if day else parent).committee_name
     return committee_of(None, org.superior_name) if org.superior_name else "Cấp ủy cấp trên"
+
+
+def _requested_day(fields: dict[str, Any]) -> dt.date:
+    try:
+        return dt.date.fromisoformat(str(fields.get("date")))
+    except ValueError:
+        return dt.date.today()
 
 
 def _with_defaults(template: Template, raw: dict[str, Any], superior_body: str) -> dict[str, Any]:
@@ -222,6 +230,8 @@ class _Plan:
     superior_body: str
     paper: MemberPaper
     warnings: list[str]
+    term: Term
+    named: Organization  # the organisation with its names on the paper's date (printed, never stored)
 
 
 def _jsonable(value: Any) -> Any:
@@ -236,11 +246,7 @@ def _member_fields(session: Session, request: GenerationRequest, principal: poli
     paper = read_member(session, principal, request.member_id, manifest.member_event, set(manifest.fields),
                         request.fields)
     raw = {**request.fields, **{name: _jsonable(value) for name, value in paper.facts.items()}}
-    try:
-        day = dt.date.fromisoformat(str(raw.get("date")))
-    except ValueError:
-        day = dt.date.today()
-    raw.update(derived_dates(raw, rules.for_date(day), set(manifest.fields)))
+    raw.update(derived_dates(raw, rules.for_date(_requested_day(raw)), set(manifest.fields)))
     return raw, paper
 
 
@@ -248,7 +254,8 @@ def _plan(session: Session, request: GenerationRequest, principal: policy.Princi
           rules: RuleBook) -> _Plan:
     org = policy.get_organization(session, request.organization_id, principal)
     _check_issuer(template, org)
-    superior_body = _superior_body(session, org)
+    named = named_on(session, org, _requested_day(request.fields))  # the names in force on the paper's date
+    superior_body = _superior_body(session, named, _requested_day(request.fields))
     manifest = template.manifest
     raw, paper = _member_fields(session, request, principal, template, rules)
     fields = validate_fields(template, raw, superior_body)
@@ -263,7 +270,8 @@ def _plan(session: Session, request: GenerationRequest, principal: policy.Princi
     _check_signing_body(session, org, fields, profile)
     term = term_on(session, org, fields.date)
     key = SequenceKey(org.id, manifest.doc_type, term.id)
-    return _Plan(template, org, fields, profile, key, superior_body, paper, warnings)
+    check_in_order(session, key, fields.date, term)
+    return _Plan(template, org, fields, profile, key, superior_body, paper, warnings, term, named)
 
 
 def generate_document(
@@ -283,7 +291,7 @@ def generate_document(
 
     def prepare(sequence: int) -> tuple[str, bytes, bytes]:
         number = plan.profile.format_number(sequence, doc_type, plan.org.abbreviation)
-        context = build_context(template, plan.fields, plan.org, number, plan.profile,
+        context = build_context(template, plan.fields, plan.named, number, plan.profile,
                                 confidentiality=request.confidentiality, extra=request.extra,
                                 superior_body=plan.superior_body)
         if template.origin == "uploaded" and sandbox is not None:
@@ -295,6 +303,7 @@ def generate_document(
         return number, docx, converter.convert(docx)
 
     def store(session: Session, sequence: int, prepared: tuple[str, bytes, bytes]) -> Document:
+        check_in_order(session, plan.key, plan.fields.date, plan.term)  # again, under the sequence's lock
         number, docx, pdf = prepared
         document = Document(
             template=template.key, template_version=template.manifest.version, organization_id=plan.org.id,

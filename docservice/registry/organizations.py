@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from docservice.db.models import Organization, OrgKind, Term
+from docservice.db.models import Organization, OrganizationName, OrgKind, Term
 from docservice.errors import Conflict, RuleViolation, ValidationFailed
 from docservice.rules import current_profile
 
@@ -105,3 +105,70 @@ def add_term_checked(session: Session, principal: Any, org_id: int, *, name: str
     append_event(session, username=principal.username, action="term.create", object_type="organization",
                  object_id=org.id, remote_addr=remote_addr, detail=name)
     return term
+
+
+# Names by date ---------------------------------------------------------------------------------------------
+NAME_FIELDS = ("name", "header_name", "superior_name", "place")
+FOUNDING = dt.date(1930, 2, 3)  # the first entry of an organisation renamed for the first time covers all before
+
+
+def _entry_on(session: Session, org_id: int, day: dt.date) -> OrganizationName | None:
+    return session.scalar(select(OrganizationName).where(OrganizationName.organization_id == org_id,
+                                                         OrganizationName.effective_on <= day)
+                          .order_by(OrganizationName.effective_on.desc()).limit(1))
+
+
+def named_on(session: Session, org: Organization, day: dt.date) -> Organization:
+    """The organisation with the names in force on ``day`` (a copy that is never stored; the organisation
+    itself when it was never renamed)."""
+    entry = _entry_on(session, org.id, day)
+    if entry is None:
+        return org
+    return Organization(id=org.id, parent_id=org.parent_id, path=org.path, code=org.code, kind=org.kind,
+                        abbreviation=org.abbreviation, **{name: getattr(entry, name) for name in NAME_FIELDS})
+
+
+def names_history(session: Session, org: Organization) -> list[OrganizationName]:
+    return list(session.scalars(select(OrganizationName).where(OrganizationName.organization_id == org.id)
+                                .order_by(OrganizationName.effective_on)))
+
+
+def rename(session: Session, principal: Any, org_id: int, *, effective_on: dt.date, changes: dict[str, str | None],
+           note: str | None = None, remote_addr: str | None = None, cascade: bool = True) -> Organization:
+    """New names from ``effective_on`` (papers dated before keep the old ones); the organisations below that
+    printed the old name as their superior print the new one from the same day. Audited."""
+    from docservice.security import policy
+    from docservice.security.audit import append_event
+
+    policy.require(principal, "organization.manage")
+    org = policy.get_organization(session, org_id, principal)
+    unknown = set(changes) - set(NAME_FIELDS)
+    if unknown or not changes:
+        raise ValidationFailed("Cần ít nhất một tên mới.", errors={"name": "Ghi tên mới (hoặc tên ở tiêu đề, cấp trên, "
+                                                                           "địa danh)."})
+    history = names_history(session, org)
+    if history and effective_on <= history[-1].effective_on:
+        raise Conflict(f"Lần đổi tên gần nhất có hiệu lực từ ngày {history[-1].effective_on:%d/%m/%Y}; tên mới phải "
+                       "có hiệu lực sau ngày đó.", errors={"effective_on": "Sớm hơn lần đổi tên gần nhất."})
+    before = named_on(session, org, effective_on)
+    old = {name: getattr(before, name) for name in NAME_FIELDS}
+    if not history:
+        session.add(OrganizationName(organization_id=org.id, effective_on=FOUNDING, note="Tên trước khi đổi",
+                                     created_by=principal.user_id, **old))
+    session.add(OrganizationName(organization_id=org.id, effective_on=effective_on, note=note,
+                                 created_by=principal.user_id, **{**old, **changes}))
+    if effective_on <= dt.date.today():
+        for name, value in changes.items():
+            setattr(org, name, value)
+    session.flush()
+    append_event(session, username=principal.username, action="organization.rename", object_type="organization",
+                 object_id=org.id, remote_addr=remote_addr, detail=f"{effective_on.isoformat()}: {changes}")
+    if cascade and ("name" in changes or "header_name" in changes):
+        printed = {old["name"], before.committee_name}
+        new_names = named_on(session, org, effective_on)
+        for child in session.scalars(select(Organization).where(Organization.parent_id == org.id)):
+            if named_on(session, child, effective_on).superior_name in printed:
+                rename(session, principal, child.id, effective_on=effective_on,
+                       changes={"superior_name": new_names.name}, note=f"Cấp trên đổi tên: {new_names.name}",
+                       remote_addr=remote_addr, cascade=False)
+    return org

@@ -58,13 +58,22 @@ def test_secretary_generates_a_numbered_resolution_as_docx_and_pdf(client, auth,
 
 @pytest.mark.slow
 def test_numbers_restart_in_a_new_term_and_follow_the_old_profile_for_old_dates(client, auth, world):
-    headers = auth("thuky.dong")
-    old = _create(client, headers, world.dong_id, fields={**FIELDS, "date": "2024-09-07"})
+    headers, admin = auth("thuky.dong"), auth("admin")
+    old = _create(client, headers, world.dong_id, fields={**FIELDS, "date": "2025-09-07"})
     assert old.status_code == 201 and old.json["number"] == "01-NQ/CB" and old.json["profile"] == "2018"
     new = _create(client, headers, world.dong_id)
-    assert new.json["number"] == "01-NQ/CB" and new.json["profile"] == "2026"
+    assert new.json["number"] == "02-NQ/CB" and new.json["profile"] == "2026"
     old_pdf = client.get(old.json["pdf_url"], headers=headers).data
-    assert "ngày 07 tháng 9 năm 2024" in _pdf_text(old_pdf)
+    assert "ngày 07 tháng 9 năm 2025" in _pdf_text(old_pdf)
+    # a cell whose term ends at the end of 2026: numbers restart at 01 in the next term
+    cell = client.post("/api/v1/organizations", headers=admin, json={
+        "parent_id": world.root_id, "code": "cb-thon-nam", "kind": "chi_bo", "name": "Chi bộ Thôn Nam"}).json["id"]
+    for name, start, end in (("2025–2026", "2025-07-01", "2026-12-31"), ("2027–2030", "2027-01-01", None)):
+        assert client.post(f"/api/v1/organizations/{cell}/terms", headers=admin,
+                           json={"name": name, "start_date": start, "end_date": end}).status_code == 201
+    last = _create(client, admin, cell, fields={**FIELDS, "date": "2026-12-30"})
+    first = _create(client, admin, cell, fields={**FIELDS, "date": "2027-01-04"})
+    assert (last.json["number"], first.json["number"]) == ("01-NQ/CB", "01-NQ/CB")
 
 
 def _problem(response, status, code):
