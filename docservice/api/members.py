@@ -13,7 +13,7 @@ from docservice.api.context import api_blueprint, caller, dump, file_response, p
 from docservice.api.schemas import IdPath, MemberOut
 from docservice.db.models import Clearance, MemberStatus, Organization, Position, Temporary
 from docservice.errors import Forbidden
-from docservice.generation.dossier import build_dossier, dossier_parts, transfer_package
+from docservice.generation.dossier import build_dossier, dossier_front, dossier_parts, transfer_package
 from docservice.registry.members import add_member, history, record_change
 from docservice.security import policy
 from docservice.security.audit import append_event, audit_reads
@@ -149,23 +149,73 @@ def _dossier_request(member_id: int, action: str):
     policy.require(principal, "member.read")
     if principal.clearance < Clearance.mat:
         raise Forbidden("Hồ sơ đảng viên là tài liệu mật: cần mức xem Mật trở lên.")
+    profile = svc.rules.for_date(dt.date.today())
     with svc.catalogue.session() as session:
         member = policy.get_member(session, member_id, principal)
         org = session.get(Organization, member.organization_id)
-        parts = dossier_parts(session, member, principal)
+        parts = dossier_parts(session, member, principal, profile)
+        front = dossier_front(session, member, parts, principal, profile)
         append_event(session, username=principal.username, action=action, object_type="member",
                      object_id=member.id, remote_addr=request.remote_addr)
     audit_reads(svc.catalogue, principal, f"{action}.read",
                 [(p.source, p.source_id, p.confidentiality) for p in parts], detail=f"member={member.id}")
-    return svc, member, org, parts
+    return svc, member, org, parts, front
+
+
+class DossierPaperOut(BaseModel):
+    stage: str
+    title: str
+    number: str | None
+    date: dt.date
+    source: Literal["document", "record"]
+    source_id: int
+
+
+class ChecklistLineOut(BaseModel):
+    key: str
+    label: str
+    required: bool
+    status: Literal["present", "missing", "optional", "not_yet"]
+    papers: list[int] = Field(description="Chỉ số trong danh sách papers")
+
+
+class ChecklistGroupOut(BaseModel):
+    part: str
+    label: str
+    stage: str
+    lines: list[ChecklistLineOut]
+
+
+class DossierOut(BaseModel):
+    member_id: int
+    cover: list[dict[str, str]] = Field(description="label, value: thông tin ở bìa hồ sơ")
+    disagreements: list[str] = Field(description="Chỗ hồ sơ và văn bản trong hồ sơ chưa khớp")
+    papers: list[DossierPaperOut]
+    checklist: list[ChecklistGroupOut]
+    missing: int = Field(description="Số giấy tờ bắt buộc còn thiếu")
+
+
+@blueprint.get("/members/<int:id>/dossier", responses={200: DossierOut, **problems(403)})
+def member_dossier_contents(path: IdPath):
+    """Hồ sơ đảng viên: thông tin ở bìa, văn bản theo giai đoạn, giấy tờ theo quy định có và còn thiếu."""
+    _svc, member, _org, parts, front = _dossier_request(path.id, "member.dossier_contents")
+    return dump(DossierOut(
+        member_id=member.id, cover=[{"label": f.label, "value": f.value} for f in front.facts],
+        disagreements=front.disagreements,
+        papers=[DossierPaperOut(stage=p.stage, title=p.title, number=p.number, date=p.date, source=p.source,
+                                source_id=p.source_id) for p in parts],
+        checklist=[ChecklistGroupOut(part=g.part, label=g.label, stage=g.stage, lines=[
+            ChecklistLineOut(key=line.key, label=line.label, required=line.required, status=line.status,
+                             papers=line.papers) for line in g.lines]) for g in front.groups],
+        missing=sum(len(g.missing) for g in front.groups)))
 
 
 @blueprint.get("/members/<int:id>/dossier.pdf", responses={**file_response("application/pdf", "Hồ sơ đảng viên"),
                                                           **problems(403)})
 def member_dossier(path: IdPath):
     """Hồ sơ đảng viên: bìa, mục lục có số trang, từng văn bản theo giai đoạn, có dấu trang (cần mức Mật)."""
-    svc, member, org, parts = _dossier_request(path.id, "member.dossier")
-    pdf = build_dossier(member, org, parts, svc.blobs, generated_on=dt.date.today(), sandbox=svc.sandbox)
+    svc, member, _org, parts, front = _dossier_request(path.id, "member.dossier")
+    pdf = build_dossier(member, front, parts, svc.blobs, generated_on=dt.date.today(), sandbox=svc.sandbox)
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", download_name=f"ho-so-dang-vien-{member.id}.pdf",
                      max_age=0)
 
@@ -174,7 +224,7 @@ def member_dossier(path: IdPath):
                responses={**file_response("application/zip", "Gói chuyển sinh hoạt"), **problems(403)})
 def member_transfer_package(path: IdPath):
     """Gói hồ sơ chuyển sinh hoạt: các tệp PDF nguyên bản, manifest SHA-256 và mã băm của manifest."""
-    svc, member, org, parts = _dossier_request(path.id, "member.transfer_package")
+    svc, member, org, parts, _front = _dossier_request(path.id, "member.transfer_package")
     package = transfer_package(member, org, parts, svc.blobs, generated_on=dt.date.today())
     return send_file(io.BytesIO(package), mimetype="application/zip",
                      download_name=f"chuyen-sinh-hoat-{member.id}.zip", max_age=0)

@@ -270,6 +270,7 @@ class RecordOut(BaseModel):
     document_id: int | None
     member_id: int | None
     stage: str | None
+    dossier_item: str | None = None
     superseded: bool
     supersedes_id: int | None
     file_url: str
@@ -317,6 +318,8 @@ class RecordCorrection(BaseModel):
     signer: str | None = Field(None, max_length=128)
     member_id: int | None = Field(None, ge=1, le=2**31 - 1)
     stage: Literal["ket_nap", "cong_nhan", "danh_gia_hang_nam", "chuyen_sinh_hoat", "khac"] | None = None
+    dossier_item: str | None = Field(None, max_length=48, pattern=r"^[a-z_]+$",
+                                     description="Giấy tờ nào trong danh mục hồ sơ đảng viên")
     organization_id: int | None = Field(None, ge=1, le=2**31 - 1, description="Tổ chức ban hành")
     confidentiality: Confidentiality | None = Field(None, description="Độ mật (không quá mức được xem)")
     reason: str | None = Field(None, max_length=500, description="Lý do sửa")

@@ -63,6 +63,8 @@ class RecordMetadata(BaseModel):
     member_id: int | None = Field(None, ge=1, le=2**31 - 1, title="Đảng viên (hồ sơ đảng viên)")
     stage: Literal["ket_nap", "cong_nhan", "danh_gia_hang_nam", "chuyen_sinh_hoat", "khac"] | None = Field(
         None, title="Giai đoạn trong hồ sơ đảng viên")
+    dossier_item: str | None = Field(None, title="Giấy tờ nào trong danh mục hồ sơ đảng viên", max_length=48,
+                                     pattern=r"^[a-z_]+$")
     organization_id: int | None = Field(None, ge=1, le=2**31 - 1, title="Tổ chức ban hành")
 
     @property
@@ -78,7 +80,7 @@ class RecordMetadata(BaseModel):
 def _resolve(session: Session, meta: RecordMetadata, principal: policy.Principal,
              rules: RuleBook) -> tuple[RecordMetadata, Document | None]:
     """Fill missing metadata from the linked document, then check what is still required."""
-    doc = None
+    doc, explicit_level = None, meta.confidentiality
     if meta.document_id is not None:
         doc = policy.get_visible(session, Document, meta.document_id, principal)
         defaults = {"doc_type": doc.doc_type, "number": doc.number, "date": doc.date,
@@ -86,6 +88,9 @@ def _resolve(session: Session, meta: RecordMetadata, principal: policy.Principal
                     "confidentiality": doc.confidentiality.name, "signer": doc.fields.get("signer_name"),
                     "member_id": doc.member_id}
         meta = meta.model_copy(update={k: v for k, v in defaults.items() if getattr(meta, k) is None})
+    if explicit_level is None:
+        meta = _member_paper_default(meta.model_copy(update={"confidentiality": None}), doc) \
+            if meta.member_id is not None else meta
     missing = {name: "Trường này là bắt buộc." for name in ("doc_type", "date", "organization_id", "title")
                if getattr(meta, name) is None}
     if missing:
@@ -93,10 +98,23 @@ def _resolve(session: Session, meta: RecordMetadata, principal: policy.Principal
                                errors={f"metadata.{k}": v for k, v in missing.items()})
     if meta.member_id is not None:
         policy.get_member(session, meta.member_id, principal)
-    if meta.doc_type not in rules.for_date(meta.date).doc_types:
+    profile = rules.for_date(meta.date)
+    if meta.doc_type not in profile.doc_types:
         raise ValidationFailed("Loại văn bản không có trong quy định áp dụng cho ngày của văn bản.",
                                errors={"metadata.doc_type": "Loại văn bản không hợp lệ."})
+    if meta.dossier_item is not None and (meta.member_id is None or profile.checklist_item(meta.dossier_item) is None):
+        raise ValidationFailed("Giấy tờ trong hồ sơ đảng viên không đúng danh mục.", errors={
+            "metadata.dossier_item": "Chọn một mục của danh mục hồ sơ đảng viên (và đảng viên: member_id)."})
     return meta, doc
+
+
+def _member_paper_default(meta: RecordMetadata, doc: Document | None) -> RecordMetadata:
+    """A paper filed in a member's dossier is "mật" unless its sender said otherwise (the dossier is a
+    confidential party document, party-records.md §5.1); a generated paper marked higher keeps its mark."""
+    if meta.member_id is None or meta.confidentiality is not None:
+        return meta
+    level = max(Clearance.mat, doc.confidentiality if doc is not None else Clearance.mat)
+    return meta.model_copy(update={"confidentiality": level.name})
 
 
 def _refuse_duplicate(session: Session, sha256: str, principal: policy.Principal) -> None:
@@ -178,7 +196,8 @@ def _new_record(meta: RecordMetadata, seen: Inspection, stored_sha: str, size: i
         sha256=stored_sha, size=size, pages=seen.facts.pages, organization_id=meta.organization_id,
         doc_type=meta.doc_type, number=meta.number, number_key=number_key(meta.number) if meta.number else None,
         date=meta.date, title=meta.title, signer=meta.signer, confidentiality=meta.clearance,
-        document_id=meta.document_id, member_id=meta.member_id, stage=meta.stage, text_source=seen.text.source,
+        document_id=meta.document_id, member_id=meta.member_id, stage=meta.stage, dossier_item=meta.dossier_item,
+        text_source=seen.text.source,
         text=seen.text.text, page_sources=seen.text.page_sources, signatures=seen.signatures, warnings=warnings,
         supersedes_id=supersedes, created_by=principal.user_id,
     )
@@ -288,14 +307,14 @@ def _guard_correction(principal: policy.Principal, diff: dict[str, object], reas
 
 
 CORRECTABLE = ("doc_type", "number", "date", "title", "signer", "member_id", "stage", "organization_id",
-               "confidentiality")
+               "confidentiality", "dossier_item")
 
 
 def _metadata_of(record: Record) -> dict[str, object]:
     return {"doc_type": record.doc_type, "number": record.number, "date": record.date,
             "organization_id": record.organization_id, "title": record.title, "signer": record.signer,
             "confidentiality": record.confidentiality.name, "document_id": record.document_id,
-            "member_id": record.member_id, "stage": record.stage}
+            "member_id": record.member_id, "stage": record.stage, "dossier_item": record.dossier_item}
 
 
 def _apply_changes(session: Session, record: Record, changes: dict[str, object], reason: str | None,

@@ -537,6 +537,7 @@ class Record(Base):
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("records.id"), index=True)
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), index=True)
     stage: Mapped[str | None] = mapped_column(String(24))
+    dossier_item: Mapped[str | None] = mapped_column(String(48))  # which paper of the dossier checklist it is
     page_sources: Mapped[list[str]] = mapped_column(JSON, default=list)
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     review_reasons: Mapped[list[str]] = mapped_column(JSON, default=list)

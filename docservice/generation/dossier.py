@@ -2,8 +2,10 @@
 
 The dossier holds every document and record about the member that the caller may see, ordered by
 stage (admission, recognition, yearly reviews, transfers, other) then date. A signed copy in the
-archive stands in for the generated document it belongs to. It opens with a cover and a table of
-contents whose page numbers are the pages of the merged file, and every part has a bookmark.
+archive stands in for the generated document it belongs to. It opens with a cover (facts from the record,
+with any disagreement with the papers inside said on it), a table of contents and the list of the papers
+the rules require by stage, present or missing; every page carries its dossier page number, the one the
+contents give, and every part has a bookmark.
 
 The transfer package (chuyển sinh hoạt) is a zip of the same PDFs, byte for byte, with
 ``manifest.json`` listing each file's SHA-256 and ``manifest.sha256`` holding the manifest's own hash.
@@ -17,18 +19,28 @@ import io
 import json
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
-from sqlalchemy import or_
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from docservice.archive.assembly import ReadyPart, ready_parts
 from docservice.archive.blobs import BlobStore
 from docservice.db.models import Clearance, Document, Member, Organization, Record
 from docservice.errors import NotFound
+from docservice.generation.dossier_checklist import (
+    STATUS_WORDS,
+    CoverFact,
+    Group,
+    checklist,
+    cover_facts,
+    match_items,
+    stage_of,
+)
+from docservice.rules import RuleProfile
 from docservice.sandbox import Sandbox
 from docservice.security import policy
 from docservice.text import fold
@@ -58,6 +70,8 @@ class Part:
     source: str  # "document" | "record"
     source_id: int
     confidentiality: Clearance = Clearance.thuong
+    template: str | None = None  # the template of the generated paper (or of the one a record is the copy of)
+    dossier_item: str | None = None  # the checklist item an archivist marked the record as
 
     @property
     def label(self) -> str:
@@ -75,24 +89,55 @@ class Part:
         return "-".join(part for part in parts if part) + ".pdf"
 
 
-def dossier_parts(session: Session, member: Member, principal: policy.Principal) -> list[Part]:
-    """What the caller may see of the member's papers, in dossier order."""
+def dossier_parts(session: Session, member: Member, principal: policy.Principal,
+                  profile: RuleProfile | None = None) -> list[Part]:
+    """What the caller may see of the member's papers, in dossier order; a paper the checklist recognises
+    and nobody filed under a stage goes to its checklist stage."""
     records = list(session.scalars(policy.visible(Record, principal).where(
         Record.member_id == member.id, or_(Record.superseded.is_(False), Record.superseded.is_(None)))))
     signed = {r.document_id for r in records if r.document_id}
     documents = [d for d in session.scalars(policy.visible(Document, principal).where(Document.member_id == member.id))
                  if d.id not in signed]
     parts = [Part(TEMPLATE_STAGES.get(d.template, "khac"), d.title, d.number, d.date, d.pdf_sha256, "document", d.id,
-                  d.confidentiality) for d in documents]
-    parts += [Part(r.stage or _record_stage(r, session), r.title, r.number, r.date, r.sha256, "record", r.id,
-                   r.confidentiality) for r in records]
+                  d.confidentiality, template=d.template) for d in documents]
+    for r in records:
+        template = _record_template(r, session)
+        parts.append(Part(r.stage or TEMPLATE_STAGES.get(template or "", "khac"), r.title, r.number, r.date, r.sha256,
+                          "record", r.id, r.confidentiality, template=template, dossier_item=r.dossier_item))
+    if profile is not None:
+        parts = [replace(part, stage=stage_of(item, profile)) if item is not None and part.stage == "khac" else part
+                 for part, item in zip(parts, match_items(parts, profile), strict=True)]
     order = list(STAGES)
     return sorted(parts, key=lambda p: (order.index(p.stage), p.date, p.source, p.source_id))
 
 
-def _record_stage(record: Record, session: Session) -> str:
+def _record_template(record: Record, session: Session) -> str | None:
     document = session.get(Document, record.document_id) if record.document_id else None
-    return TEMPLATE_STAGES.get(document.template, "khac") if document else "khac"
+    return document.template if document else None
+
+
+def _papers_of(session: Session, parts: list[Part], principal: policy.Principal) -> list[Document]:
+    """The generated documents behind the parts (a signed copy's document too) that the caller may see."""
+    ids = {p.source_id for p in parts if p.source == "document"}
+    ids |= {r.document_id for r in session.scalars(select(Record).where(
+        Record.id.in_([p.source_id for p in parts if p.source == "record"]))) if r.document_id}
+    return list(session.scalars(policy.visible(Document, principal).where(Document.id.in_(ids)))) if ids else []
+
+
+def dossier_front(session: Session, member: Member, parts: list[Part], principal: policy.Principal,
+                  profile: RuleProfile) -> DossierFront:
+    org = session.get(Organization, member.organization_id)
+    facts, disagreements = cover_facts(member, org.name if org else "", _papers_of(session, parts, principal))
+    return DossierFront(facts, disagreements, checklist(parts, member, profile))
+
+
+@dataclass(frozen=True)
+class DossierFront:
+    """What the dossier says before its papers: the cover's facts, disagreements, the checklist."""
+
+    facts: list[CoverFact]
+    disagreements: list[str]
+    groups: list[Group]
 
 
 class _Sheet(FPDF):
@@ -110,20 +155,19 @@ class _Sheet(FPDF):
         self.ln(after)
 
 
-def _cover(sheet: _Sheet, member: Member, org: Organization, generated_on: dt.date) -> None:
+def _cover(sheet: _Sheet, front: DossierFront, generated_on: dt.date) -> None:
     sheet.add_page()
     sheet.line_text("ĐẢNG CỘNG SẢN VIỆT NAM", 15, "B", after=10)
     sheet.line_text("MẬT", 14, "B", after=30)
     sheet.line_text("HỒ SƠ ĐẢNG VIÊN", 22, "B", after=16)
-    rows = [("Họ và tên", member.full_name),
-            ("Ngày sinh", f"{member.birth_date:%d/%m/%Y}" if member.birth_date else "—"),
-            ("Số thẻ đảng viên", member.card_number or "chưa cấp"),
-            ("Ngày vào Đảng", f"{member.admitted_on:%d/%m/%Y}" if member.admitted_on else "—"),
-            ("Ngày chính thức", f"{member.official_on:%d/%m/%Y}" if member.official_on else "—"),
-            ("Sinh hoạt tại", org.name)]
-    for label, value in rows:
-        sheet.line_text(f"{label}: {value}", 14, align="L", after=3)
-    sheet.ln(20)
+    for fact in front.facts:
+        sheet.line_text(f"{fact.label}: {fact.value}", 14, align="L", after=3)
+    if front.disagreements:
+        sheet.ln(4)
+        sheet.line_text("Thông tin chưa khớp giữa hồ sơ và văn bản:", 12, "B", align="L", after=1)
+        for line in front.disagreements:
+            sheet.line_text(f"- {line}", 12, align="L", after=1)
+    sheet.ln(16)
     sheet.line_text(f"Lập ngày {generated_on:%d/%m/%Y} từ kho lưu trữ docservice", 12, "I")
 
 
@@ -145,21 +189,59 @@ def _contents(sheet: _Sheet, parts: list[Part], first_pages: list[int]) -> None:
         sheet.line_text("Chưa có văn bản nào trong hồ sơ mà bạn được phép xem.", 12, "I", align="L")
 
 
-def _front(member: Member, org: Organization, parts: list[Part], counts: list[int], generated_on: dt.date) -> bytes:
-    """Cover and contents; the contents' own length moves every page number, so it is laid out again
-    until it stops changing."""
-    front_pages = 2
+def _checklist(sheet: _Sheet, groups: list[Group], first_pages: list[int]) -> None:
+    """The papers the rules require, stage by stage: present (where), missing, optional, not due yet."""
+    sheet.add_page()
+    sheet.line_text("DANH MỤC GIẤY TỜ THEO QUY ĐỊNH", 16, "B", after=1)
+    sheet.line_text("(Hướng dẫn 12-HD/BTCTW, mục II.1.1; chỉ tính văn bản bạn được phép xem)", 11, "I", after=5)
+    for group in groups:
+        sheet.line_text(f"{group.part}) {group.label}".upper(), 13, "B", align="L", after=2)
+        for line in group.lines:
+            where = ", ".join(f"trang {first_pages[i]}" for i in line.papers)
+            status = f"{STATUS_WORDS[line.status]} ({where})" if line.papers else STATUS_WORDS[line.status]
+            sheet.set_font("serif", "B" if line.status == "missing" else "", 12)
+            sheet.multi_cell(0, 6, f"- {line.label}: {status}", new_x="LMARGIN", new_y="NEXT")
+        sheet.ln(2)
+
+
+def _front(front: DossierFront, parts: list[Part], counts: list[int], generated_on: dt.date) -> tuple[bytes, int]:
+    """Cover, contents and checklist; their own length moves every page number, so they are laid out
+    again until it stops changing."""
+    front_pages = 3
     while True:
         starts, page = [], front_pages + 1
         for count in counts:
             starts.append(page)
             page += count
         sheet = _Sheet()
-        _cover(sheet, member, org, generated_on)
+        _cover(sheet, front, generated_on)
         _contents(sheet, parts, starts)
+        checklist_page = sheet.pages_count  # the index (from 0) of the checklist's first page
+        if front.groups:
+            _checklist(sheet, front.groups, starts)
         if sheet.pages_count == front_pages:
-            return bytes(sheet.output())
+            return bytes(sheet.output()), checklist_page
         front_pages = sheet.pages_count
+
+
+def _stamp(page_width: float, page_height: float, number: int) -> PdfReader:
+    """An overlay with the dossier's page number in the top right corner (clear of a paper's own centred
+    page number)."""
+    sheet = FPDF(unit="pt", format=(page_width, page_height))
+    sheet.add_font("serif", "", str(FONT_DIR / "LiberationSerif-Regular.ttf"))
+    sheet.set_auto_page_break(False)
+    sheet.add_page()
+    sheet.set_font("serif", "", 10)
+    sheet.set_xy(page_width - 150, 14)
+    sheet.cell(130, 12, f"Hồ sơ - trang {number}", align="R")
+    return PdfReader(io.BytesIO(bytes(sheet.output())))
+
+
+def _number_pages(writer: PdfWriter) -> None:
+    for index, page in enumerate(writer.pages, start=1):
+        box = page.mediabox
+        page.merge_translated_page(_stamp(float(box.width), float(box.height), index).pages[0],
+                                   float(box.left), float(box.bottom))
 
 
 def _stand_in(part: Part) -> bytes:
@@ -180,19 +262,22 @@ def _stored(blobs: BlobStore, digest: str) -> bytes:
         return b""
 
 
-def build_dossier(member: Member, org: Organization, parts: list[Part], blobs: BlobStore, *,
+def build_dossier(member: Member, front_matter: DossierFront, parts: list[Part], blobs: BlobStore, *,
                   generated_on: dt.date, sandbox: Sandbox | None = None) -> bytes:
-    """The merged dossier PDF with contents and bookmarks; each paper's file read under the ``sandbox``'s
-    limits, and one that cannot be is a stand-in page."""
+    """The merged dossier PDF with contents, checklist, bookmarks and page numbers; each paper's file read
+    under the ``sandbox``'s limits, and one that cannot be is a stand-in page."""
     ready = ready_parts([_stored(blobs, part.sha256) for part in parts], sandbox=sandbox, what="Văn bản trong hồ sơ")
     readers = [PdfReader(io.BytesIO(r.pdf if isinstance(r, ReadyPart) else _stand_in(part)))
                for r, part in zip(ready, parts, strict=True)]
     counts = [len(r.pages) for r in readers]
-    front = PdfReader(io.BytesIO(_front(member, org, parts, counts, generated_on)))
+    laid_out, checklist_page = _front(front_matter, parts, counts, generated_on)
+    front = PdfReader(io.BytesIO(laid_out))
     writer = PdfWriter()
     writer.append(front)
     writer.add_outline_item(title="Bìa hồ sơ", page_number=0)
     writer.add_outline_item(title="Mục lục", page_number=1)
+    if front_matter.groups:
+        writer.add_outline_item(title="Danh mục giấy tờ theo quy định", page_number=checklist_page)
     stage_marks: dict[str, object] = {}
     for part, reader in zip(parts, readers, strict=True):
         start = len(writer.pages)
@@ -200,6 +285,7 @@ def build_dossier(member: Member, org: Organization, parts: list[Part], blobs: B
         if part.stage not in stage_marks:
             stage_marks[part.stage] = writer.add_outline_item(title=STAGES[part.stage], page_number=start)
         writer.add_outline_item(title=part.label, page_number=start, parent=stage_marks[part.stage])
+    _number_pages(writer)
     writer.add_metadata({"/Title": f"Hồ sơ đảng viên {member.full_name}", "/Subject": "MẬT"})
     out = io.BytesIO()
     writer.write(out)

@@ -76,6 +76,30 @@ class AdmissionAge(BaseModel):
     source: str = ""
 
 
+class ChecklistItem(BaseModel):
+    """One paper a member dossier must hold (Hướng dẫn 12-HD/BTCTW II.1.1); found by an archivist's explicit
+    mark (``dossier_item``), by the template that generated it, or by its title (folded, regular expressions)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    key: str
+    label: str
+    required: bool = True  # false: "if any" (Youth Union resolution, appraisal by a đảng ủy bộ phận)
+    templates: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()
+
+
+class ChecklistStage(BaseModel):
+    """A stage of the dossier: its papers are expected from ``expected`` on (``always`` or ``official``:
+    once the member is official)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    part: str
+    label: str
+    stage: str  # the dossier section its papers are filed under
+    expected: Literal["always", "official"] = "always"
+    items: tuple[ChecklistItem, ...]
+
+
 class QuorumRule(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     numerator: int
@@ -151,7 +175,11 @@ class RuleProfile(BaseModel):
     doc_types: dict[str, DocType]
     retention: dict[str, int | None]  # years from the record's date; None: kept for ever
     oversight: OversightRule = OversightRule()
+    dossier_checklist: tuple[ChecklistStage, ...] = ()
     unconfirmed: dict[str, str]
+
+    def checklist_item(self, key: str) -> ChecklistItem | None:
+        return next((item for stage in self.dossier_checklist for item in stage.items if item.key == key), None)
 
     def format_number(self, sequence: int, doc_type: str, issuer: str) -> str:
         """``05-NQ/CB``: the sequence padded to the minimum digits, type and issuer abbreviations."""

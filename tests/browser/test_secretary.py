@@ -45,9 +45,11 @@ def test_secretary_records_a_meeting_and_downloads_the_minutes(live_server, brow
     page.wait_for_load_state()
     assert page.locator("#so-lieu").count() == 1, page.locator("main").inner_text()[:1500]
     figures = page.locator("section[aria-labelledby=so-lieu]").inner_text()
-    # 25 official − 1 away (di) − 1 exempted and absent − 1 excused = 22; 21 present; 2/3 → 15; passes with 12+
-    assert "Đảng viên được tính\n22" in figures or "22" in figures.split("Đảng viên được tính")[1][:8]
-    assert "cần ít nhất 15 — đủ" in figures and "thông qua" in figures
+    # votes: 25 official − 1 away (di) − 1 exempted and absent − 1 excused = 22, passes with 12+;
+    # quorum: the excused absence stays among those called (quorum.of = members_called): 21 of 23, 2/3 → 16
+    assert "Đảng viên được tính để biểu quyết\n22 (có mặt 21)" in figures, figures
+    assert "Có mặt 21/23 đảng viên chính thức phải triệu tập, cần ít nhất 16" in figures, figures
+    assert "— đủ" in figures and "Tán thành 20/22, cần 12 — thông qua" in figures
     shot(page, "so-lieu-sinh-hoat")
 
     page.get_by_role("button", name="Tạo biên bản").click()

@@ -86,6 +86,12 @@ def test_the_dossier_of_a_member(client, auth, world, svc):
                                 "title": "Bản tự kiểm điểm năm 2025", "member_id": member.id,
                                 "stage": "danh_gia_hang_nam"})})
     assert signed.status_code == 201 and signed.json["member_id"] == member.id and review.status_code == 201
+    assert review.json["confidentiality"] == "mat"  # a paper filed in a member's dossier is "mật" by default
+    application = client.post("/api/v1/records", headers=auth("luutru"), content_type="multipart/form-data", data={
+        "file": (io.BytesIO(text_pdf("ĐƠN XIN VÀO ĐẢNG")), "don.pdf"),
+        "metadata": json.dumps({"doc_type": "khac", "date": "2025-05-02", "organization_id": world.dong_id,
+                                "title": "Đơn xin vào Đảng", "member_id": member.id})})
+    assert application.status_code == 201 and application.json["confidentiality"] == "mat"
 
     response = client.get(f"/api/v1/members/{member.id}/dossier.pdf", headers=auth("luutru"))  # đảng ủy, mật
     assert response.status_code == 200 and response.mimetype == "application/pdf"
@@ -93,9 +99,10 @@ def test_the_dossier_of_a_member(client, auth, world, svc):
     reader = PdfReader(io.BytesIO(pdf))
     outline = _outline(reader)
     assert [title for depth, title, _ in outline if depth == 0] == [
-        "Bìa hồ sơ", "Mục lục", "Kết nạp vào Đảng", "Công nhận đảng viên chính thức", "Kiểm điểm, đánh giá hằng năm"]
+        "Bìa hồ sơ", "Mục lục", "Danh mục giấy tờ theo quy định", "Kết nạp vào Đảng",
+        "Công nhận đảng viên chính thức", "Kiểm điểm, đánh giá hằng năm"]
     children = [(title, page) for depth, title, page in outline if depth == 1]
-    assert len(children) == 4
+    assert len(children) == 5  # the application (recognised by its title) is filed under admission
     assert "HỒ SƠ ĐẢNG VIÊN" in _page_text(pdf, 1) and "Vũ Thị Lan" in _page_text(pdf, 1)
     contents = _page_text(pdf, 2)
     assert "MỤC LỤC" in contents
@@ -108,12 +115,34 @@ def test_the_dossier_of_a_member(client, auth, world, svc):
     assert secret["number"] not in contents and "kỷ luật" not in contents.lower()
     assert proposal["number"] in contents and recognition["number"] in contents
     assert "bản đã ký" in _page_text(pdf, dict(children)[next(t for t in dict(children) if decision["number"] in t)])
-    assert len(reader.pages) == 2 + 1 + 1 + 1 + 2
+    assert len(reader.pages) == 3 + 1 + 1 + 1 + 1 + 2
+    for page in range(1, len(reader.pages) + 1):  # every page carries the number the contents use
+        assert f"Hồ sơ - trang {page}" in _page_text(pdf, page), page
+    cover = _page_text(pdf, 1)
+    assert "Ngày lễ kết nạp: 01/08/2025" in cover and "Ngày vào Đảng (quyết định kết nạp): 25/07/2025" in cover
+    assert "Ngày chính thức: đảng viên dự bị" in cover and "Số thẻ đảng viên: chưa cấp" in cover
+    assert "chưa khớp" not in cover
+    checklist = _page_text(pdf, 3)
+    assert "DANH MỤC GIẤY TỜ THEO QUY ĐỊNH" in checklist
+    application_page = dict(children)[next(t for t in dict(children) if "Đơn xin vào Đảng" in t)]
+    assert f"Đơn xin vào Đảng: Có (trang {application_page})" in checklist
+    assert "Lý lịch đảng viên: THIẾU" in checklist and "Phiếu đảng viên: THIẾU" in checklist
+    assert "Quyết định công nhận đảng viên chính thức: Chưa đến giai đoạn này" in checklist
+    assert "Bản tự kiểm điểm của đảng viên dự bị: THIẾU" in checklist
     with svc.catalogue.reader() as session:
         assert session.scalar(select(AuditEvent.action).where(AuditEvent.action == "member.dossier")) is not None
     cell_view = client.get(f"/api/v1/members/{member.id}/dossier.pdf", headers=secretary).data
     assert decision["number"] not in _page_text(cell_view, 2)  # the chi bộ sees only its own papers
     assert proposal["number"] in _page_text(cell_view, 2)
+    contents = client.get(f"/api/v1/members/{member.id}/dossier", headers=auth("luutru")).json
+    lines = {line["key"]: line["status"] for group in contents["checklist"] for line in group["lines"]}
+    assert lines["don_xin_vao_dang"] == "present" and lines["quyet_dinh_ket_nap"] == "present"
+    assert lines["ly_lich_dang_vien"] == "missing" and lines["quyet_dinh_cong_nhan"] == "not_yet"
+    # the chi bộ has proposed recognition: the papers that come before its resolution are due, those after not yet
+    assert lines["nghi_quyet_chi_bo_de_nghi_cong_nhan"] == "present" and lines["tu_kiem_diem_du_bi"] == "missing"
+    assert lines["nghi_quyet_dang_uy_cong_nhan"] == "not_yet"
+    assert lines["nghi_quyet_doan_the_gioi_thieu"] == "optional" and contents["missing"] >= 5
+    assert secret["number"] not in str(contents)
 
 
 def test_the_transfer_package_is_sealed(client, auth, world, svc):
