@@ -95,7 +95,7 @@ def checklist(papers: list[PaperLike], member: Member, profile: RuleProfile) -> 
         else:
             due_until = max((n + 1 for n, found in enumerate(found_by_item) if found), default=0)
         lines = []
-        for n, (item, found) in enumerate(zip(stage.items, found_by_item)):
+        for n, (item, found) in enumerate(zip(stage.items, found_by_item, strict=True)):
             status = ("present" if found else "not_yet" if n >= due_until
                       else "missing" if item.required else "optional")
             lines.append(Line(item.key, item.label, item.required, status, found))

@@ -164,8 +164,10 @@ def _later_changes(status: MemberStatus, extras: dict[str, object]) -> list[tupl
 
 def _members(session: Session, orgs: dict[str, Organization]) -> None:
     for index, (code, name, gender, birth, position, status, extras) in enumerate(_MEMBERS):
-        card = _card_number(index)
-        if session.scalar(select(Member.id).where(Member.card_number == card)) is not None:
+        # a card is issued on recognition: a probationary member has none
+        card = None if status is MemberStatus.du_bi else _card_number(index)
+        if session.scalar(select(Member.id).where(Member.full_name == name,
+                                                  Member.organization_id == orgs[code].id)) is not None:
             continue
         admitted = _admission(index, birth, status)
         official = None if status is MemberStatus.du_bi else admitted.replace(year=admitted.year + 1)
