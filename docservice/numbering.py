@@ -102,7 +102,8 @@ def check_in_order(session: Session, key: SequenceKey, day: dt.date, term: Term,
             f"Văn bản ngày {day:%d/%m/%Y} không thể nhận số tiếp theo: số {last.number} đã cấp cho văn bản ngày "
             f"{last.date:%d/%m/%Y}. Số văn bản đi theo thứ tự ngày ký trong sổ. Nếu văn bản này đã ban hành ngoài "
             "hệ thống, hãy vào sổ như số đã cấp; nếu chưa, ghi ngày ký thực tế.",
-            errors={"fields.date": f"Sớm hơn số {last.number} ({last.date:%d/%m/%Y})."})
+            errors={"fields.date": f"Ghi từ ngày {last.date:%d/%m/%Y} trở đi: số {last.number} đã cấp cho văn bản "
+                                   f"ngày {last.date:%d/%m/%Y}."})
 
 
 def _raise_last_value(session: Session, key: SequenceKey, sequence: int) -> None:

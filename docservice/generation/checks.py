@@ -32,7 +32,7 @@ def _vote(values: dict[str, Any], profile: RuleProfile, rule: str | None) -> Non
     needed = profile.votes_needed(total, rule)
     if votes_for < needed:
         share = profile.personnel_votes.get(rule or "")
-        what = (f"cần ít nhất {share.text} {share.of_whom} ({share.source}), tức {needed} đồng chí"
+        what = (f"cần ít nhất {share.text} {share.of_whom} ({_cited(share.source)}), tức {needed} đồng chí"
                 if share else f"cần hơn một nửa, tức ít nhất {needed} đồng chí")
         raise RuleViolation(
             f"Nghị quyết không được thông qua: {votes_for}/{total} đồng chí tán thành ({percent(votes_for, total)}), "
@@ -50,8 +50,8 @@ def _admission_age(values: dict[str, Any], profile: RuleProfile) -> None:
         years, rest = divmod(months, 12)
         raise RuleViolation(
             f"Người vào Đảng phải từ đủ {rule.min_years} đến đủ {rule.max_years} tuổi (tính theo tháng) vào ngày "
-            f"chi bộ xét ({rule.source}); ngày {considered:%d/%m/%Y} quần chúng {years} tuổi {rest} tháng. Trên "
-            f"{rule.max_years} tuổi do cấp ủy trực thuộc Trung ương xem xét.",
+            f"chi bộ xét ({_cited(rule.source)}); ngày {considered:%d/%m/%Y} quần chúng {years} tuổi {rest} "
+            f"tháng. Trên {rule.max_years} tuổi do cấp ủy trực thuộc Trung ương xem xét.",
             errors={"fields.birth_date": f"{years} tuổi {rest} tháng vào ngày chi bộ xét."})
 
 
@@ -79,6 +79,11 @@ def _discipline(values: dict[str, Any]) -> None:
             errors={"fields.discipline": "Chọn khiển trách hoặc cảnh cáo cho đảng viên dự bị."})
 
 
+def _cited(source: str) -> str:
+    """The citation of a profile's source, without the paraphrase after the colon (the message says it)."""
+    return source.split(":", 1)[0].strip()
+
+
 def _late_vote(values: dict[str, Any], profile: RuleProfile) -> list[str]:
     """The chi bộ considers recognition within the working days the rule gives after probation ends; later
     is allowed (the member is official from that day all the same) but worth saying."""
@@ -103,7 +108,8 @@ def check_rules(values: dict[str, Any], profile: RuleProfile, vote_rule: str | N
         _admission_age(values, profile)
     if {"admitted_on", "official_from"} <= values.keys() and values["admitted_on"] and values["official_from"]:
         _recognition(values, profile)
-        warnings += _late_vote(values, profile)
+        if vote_rule == "recognition":  # the chi bộ's own consideration; the committee's papers follow it
+            warnings += _late_vote(values, profile)
     if {"member_status", "discipline"} <= values.keys():
         _discipline(values)
     return warnings

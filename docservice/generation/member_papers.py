@@ -304,6 +304,30 @@ def apply_to_record(session: Session, paper: MemberPaper, event_name: str | None
         member.official_on = effective
 
 
+def member_named(session: Session, principal: policy.Principal, org: Organization, event_name: str | None,
+                 raw: dict[str, Any]) -> int | None:
+    """The member a paper typed by name is about, when no member was chosen: a paper about a member (not a
+    candidate) whose ``person_name`` is that of exactly one member of the issuing organisation or below (in
+    the caller's scope, whatever their standing — the record then says whether the paper fits) is read from
+    that member's record, so a name typed by hand cannot contradict it. Several members of that name: the
+    caller must choose. No member of that name: the paper is about someone the system does not keep."""
+    name = raw.get("person_name")
+    if not is_about_a_member(event_name) or not isinstance(name, str) or not name.strip():
+        return None
+    wanted = normalize(" ".join(name.split())).casefold()
+    rows = session.execute(
+        select(Member.id, Member.full_name).join(Organization, Member.organization_id == Organization.id)
+        .where(policy.in_scope(principal), Organization.path.startswith(org.path, autoescape=True),
+               Member.status.in_(ACTIVE))).all()
+    found = [member_id for member_id, full_name in rows if normalize(" ".join(full_name.split())).casefold() == wanted]
+    if len(found) > 1:
+        raise ValidationFailed(
+            f"Có {len(found)} đảng viên tên {name.strip()} trong {org.name}: chọn đúng người trong danh sách "
+            "đảng viên.",
+            errors={"member_id": "Chọn đảng viên trong danh sách (có nhiều người cùng tên)."})
+    return found[0] if found else None
+
+
 def document_type_name(document: Document) -> str:
     return {"quyet_dinh": "Quyết định", "nghi_quyet": "Nghị quyết"}.get(document.doc_type, "văn bản")
 

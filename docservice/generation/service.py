@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +27,7 @@ from docservice.generation.member_papers import (
     check_status_wording,
     cite_proposal,
     derived_dates,
+    member_named,
     read_member,
 )
 from docservice.generation.render import render_docx, render_uploaded
@@ -73,9 +75,17 @@ class Formatter:
         return percent(part, whole)
 
 
-class _Placeholders(dict[str, str]):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+def _fill(value: Any, known: dict[str, str]) -> Any:
+    """``{superior_body}`` or ``{field}`` in a value replaced by what is known (plain names only — no
+    attribute or index lookups, so text a user typed cannot reach anything else); unknown ones stay."""
+    if isinstance(value, list):
+        return [_fill(item, known) for item in value]
+    if isinstance(value, str):
+        return _PLACEHOLDER.sub(lambda m: known.get(m.group(1), m.group(0)), value)
+    return value
 
 
 @dataclass(frozen=True)
@@ -105,19 +115,32 @@ def _requested_day(fields: dict[str, Any]) -> dt.date:
 
 
 def _with_defaults(template: Template, raw: dict[str, Any], superior_body: str) -> dict[str, Any]:
-    """The request's fields plus manifest defaults; ``{superior_body}`` or ``{field}`` in a default
-    takes that value ("Đảng ủy phường An Phú (b/c)", the member's chi bộ …)."""
+    """The request's fields plus manifest defaults; ``{superior_body}`` or ``{field}`` in a default takes that
+    value ("Đảng ủy phường An Phú (b/c)", the member's chi bộ …) — also where a form sent such a default
+    back as the user saw it."""
     values = dict(raw)
-    known = _Placeholders({k: v for k, v in raw.items() if isinstance(v, str)}, superior_body=superior_body)
+    known = {k: v for k, v in raw.items() if isinstance(v, str)} | {"superior_body": superior_body}
     for name, spec in template.manifest.fields.items():
         if name not in values and spec.default is not None:
-            default = spec.default
-            if isinstance(default, list):
-                default = [item.format_map(known) if isinstance(item, str) else item for item in default]
-            elif isinstance(default, str):
-                default = default.format_map(known)
-            values[name] = default
+            values[name] = _fill(spec.default, known)
+        elif name in values and _has_placeholder(spec.default):
+            values[name] = _fill(values[name], known)
     return values
+
+
+def _has_placeholder(default: Any) -> bool:
+    items = default if isinstance(default, list) else [default]
+    return any(isinstance(item, str) and _PLACEHOLDER.search(item) for item in items)
+
+
+def shown_defaults(session: Session, template: Template, org: Organization,
+                   day: dt.date | None = None) -> dict[str, Any]:
+    """The defaults a form shows for papers of ``org``: the committee it reports to written out (other
+    placeholders, such as the member's chi bộ, are filled when the paper is made)."""
+    day = day or dt.date.today()
+    known = {"superior_body": _superior_body(session, named_on(session, org, day), day)}
+    return {name: _fill(spec.default, known) for name, spec in template.manifest.fields.items()
+            if spec.default is not None}
 
 
 def validate_fields(template: Template, raw: dict[str, Any], superior_body: str) -> BaseModel:
@@ -239,11 +262,14 @@ def _jsonable(value: Any) -> Any:
 
 
 def _member_fields(session: Session, request: GenerationRequest, principal: policy.Principal, template: Template,
-                   rules: RuleBook) -> tuple[dict[str, Any], MemberPaper]:
+                   rules: RuleBook, org: Organization) -> tuple[dict[str, Any], MemberPaper]:
     """The request's fields with the member's facts from the record (as of the paper's date) and the dates
     that follow from them; the record wins, a request that contradicts it is refused."""
     manifest = template.manifest
-    paper = read_member(session, principal, request.member_id, manifest.member_event, set(manifest.fields),
+    member_id = request.member_id
+    if member_id is None:  # a name typed by hand is read from the record of the member of that name
+        member_id = member_named(session, principal, org, manifest.member_event, request.fields)
+    paper = read_member(session, principal, member_id, manifest.member_event, set(manifest.fields),
                         request.fields)
     raw = {**request.fields, **{name: _jsonable(value) for name, value in paper.facts.items()}}
     raw.update(derived_dates(raw, rules.for_date(_requested_day(raw)), set(manifest.fields)))
@@ -257,7 +283,7 @@ def _plan(session: Session, request: GenerationRequest, principal: policy.Princi
     named = named_on(session, org, _requested_day(request.fields))  # the names in force on the paper's date
     superior_body = _superior_body(session, named, _requested_day(request.fields))
     manifest = template.manifest
-    raw, paper = _member_fields(session, request, principal, template, rules)
+    raw, paper = _member_fields(session, request, principal, template, rules, org)
     fields = validate_fields(template, raw, superior_body)
     cited = cite_proposal(session, principal, manifest.acts_on, fields.model_dump(), paper)
     if cited:
@@ -312,7 +338,8 @@ def generate_document(
             date=plan.fields.date, confidentiality=request.confidentiality, profile=plan.profile.key,
             fields=plan.fields.model_dump(mode="json"), docx_sha256=stored.put_bytes(docx)[0],
             pdf_sha256=stored.put_bytes(pdf)[0], created_by=principal.user_id, meeting_id=request.meeting_id,
-            member_id=request.member_id, warnings=plan.warnings,
+            member_id=plan.paper.member.id if plan.paper.member is not None else request.member_id,
+            warnings=plan.warnings,
         )
         session.add(document)
         session.flush()

@@ -13,7 +13,7 @@ from docservice.db.models import Clearance
 from docservice.errors import DocserviceError
 from docservice.generation.manifest import FieldSpec, FieldType
 from docservice.generation.member_papers import is_about_a_member, members_to_choose, read_member
-from docservice.generation.service import GenerationRequest, generate_document
+from docservice.generation.service import GenerationRequest, generate_document, shown_defaults
 from docservice.meetings.documents import MINUTES_TEMPLATE, THEMATIC_MINUTES_TEMPLATE
 from docservice.security import policy
 from docservice.web.forms import EmptyForm, bounded_int
@@ -45,11 +45,17 @@ def compose(key: str):
     manifest = template.manifest
     member_id = bounded_int(request.values.get("member_id")) if is_about_a_member(manifest.member_event) else None
     facts, decided = _facts(member_id, manifest, errors)
+    with svc.catalogue.reader() as session:
+        issuers = [o for o in organizations_in_scope(session) if o.kind.value in manifest.issuer_kinds]
+        # the form shows the defaults of the first issuer, the committee it reports to written out
+        defaults = shown_defaults(session, template, issuers[0]) if issuers else {}
     if request.method == "POST" and form.validate_on_submit() and "member_id" not in errors:
         try:
             generation = GenerationRequest(
                 template=key, organization_id=bounded_int(request.form.get("organization_id")) or 0,
-                fields=_fields({n: s for n, s in manifest.fields.items() if n not in decided}, request.form),
+                fields=_unchanged_defaults_left_out(
+                    _fields({n: s for n, s in manifest.fields.items() if n not in decided}, request.form),
+                    manifest, defaults),
                 confidentiality=Clearance[request.form.get("confidentiality") or "thuong"], member_id=member_id)
             document = generate_document(generation, g.principal, catalogue=svc.catalogue, blobs=svc.blobs,
                                          converter=svc.converter, templates=svc.templates, rules=svc.rules,
@@ -66,12 +72,12 @@ def compose(key: str):
             flash(_("Đã tạo văn bản số %(number)s.", number=document.number), "info")
             return redirect(url_for("secretary.document_page", document_id=document.id))
     with svc.catalogue.reader() as session:
-        issuers = [o for o in organizations_in_scope(session) if o.kind.value in manifest.issuer_kinds]
         members = members_to_choose(session, g.principal) if is_about_a_member(manifest.member_event) else []
         page = render_template("compose.html", manifest=manifest, form=form, errors=errors, issuers=issuers,
                                values=request.form if request.method == "POST" else {}, item_rows=ITEM_ROWS,
                                levels=clearance_levels(), FieldType=FieldType,
-                               shown=_shown, members=members, member_id=member_id, facts=facts, decided=decided)
+                               shown=_shown, members=members, member_id=member_id, facts=facts, decided=decided,
+                               defaults=defaults)
     return page, 422 if errors else 200
 
 
@@ -92,7 +98,17 @@ def _facts(member_id: int | None, manifest: Any, errors: dict[str, str]) -> tupl
     return paper.facts, paper.decided
 
 
-def _shown(spec: FieldSpec, value: Any) -> str:
+def _unchanged_defaults_left_out(fields: dict[str, Any], manifest: Any, defaults: dict[str, Any]) -> dict[str, Any]:
+    """A default sent back as the page showed it is left out, so the paper takes the default of the issuer
+    actually chosen (the page showed the first issuer's)."""
+    def same(a: Any, b: Any) -> bool:
+        return _shown(None, a).split() == _shown(None, b).split()
+    return {name: value for name, value in fields.items()
+            if not (name in defaults and (same(value, defaults[name])
+                                          or same(value, manifest.fields[name].default)))}
+
+
+def _shown(spec: FieldSpec | None, value: Any) -> str:
     """A default or submitted value as the input shows it (lists one item per line)."""
     if value is None:
         return ""

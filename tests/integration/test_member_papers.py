@@ -9,7 +9,7 @@ import pytest
 from docx import Document as Docx
 from sqlalchemy import select
 
-from docservice.db.models import Member, MemberChange, MemberStatus, Organization, Position
+from docservice.db.models import Document, Member, MemberChange, MemberStatus, Organization, Position
 from docservice.registry.members import add_member, members_on
 
 CEREMONY = dt.date(2025, 8, 1)  # probation ends 01/08/2026
@@ -148,6 +148,11 @@ def test_a_recognition_considered_months_late_is_a_warning(client, auth, world, 
                  _fields(svc, "nghi-quyet-cong-nhan-chinh-thuc", date="2026-11-05", meeting_date="2026-11-05"))
     assert late.status_code == 201, late.json
     assert any("xét công nhận chậm" in w and "01/08/2026" in w for w in late.json["warnings"])
+    # the lateness is the chi bộ's: the committee's decision on it does not claim the chi bộ met on its own date
+    decision = _post(client, auth("admin"), "quyet-dinh-cong-nhan-chinh-thuc", world.root_id, people["probationary"],
+                     _fields(svc, "quyet-dinh-cong-nhan-chinh-thuc", proposal_id=late.json["id"], date="2026-11-20"))
+    assert decision.status_code == 201, decision.json
+    assert decision.json["warnings"] == []
 
 
 def test_a_decision_cites_a_resolution_that_exists_and_agrees(client, auth, world, svc, people):
@@ -235,10 +240,55 @@ def test_the_compose_page_takes_the_member_from_the_record(app, world, svc, peop
     made = page.post(url, data=values)
     assert made.status_code == 302, made.get_data(as_text=True)[:3000]
     with svc.catalogue.reader() as session:
-        from docservice.db.models import Document
-
         document = session.scalars(select(Document).where(Document.template == "giay-gioi-thieu-sinh-hoat-dang")).one()
         assert document.member_id == people["probationary"] and document.fields["member_status"] == "dự bị"
         assert document.fields["card_number"] is None
     wrong = page.get(f"/documents/new/quyet-dinh-cong-nhan-chinh-thuc?member_id={people['official']}")
     assert wrong.status_code == 422 and "dành cho đảng viên dự bị" in wrong.get_data(as_text=True)
+
+
+def test_a_name_typed_by_hand_is_read_from_the_record_of_that_member(client, auth, world, svc, people):
+    """No member chosen, but the name typed is a member's: the paper is read from that record as if chosen."""
+    secretary = auth("thuky.dong")
+    fields = _fields(svc, "nghi-quyet-cong-nhan-chinh-thuc", date="2026-08-05", meeting_date="2026-08-05")
+    official = _post(client, secretary, "nghi-quyet-cong-nhan-chinh-thuc", world.dong_id, None,
+                     {**fields, "person_name": "đỗ văn  bình", "birth_date": "1970-01-01", "admitted_on": "2025-08-01"})
+    assert official.status_code == 422 and "dành cho đảng viên dự bị" in official.json["detail"]
+    removal = _fields(svc, "nghi-quyet-de-nghi-xoa-ten", date="2026-03-05", meeting_date="2026-03-05")
+    contradicted = _post(client, secretary, "nghi-quyet-de-nghi-xoa-ten", world.dong_id, None,
+                         {**removal, "person_name": "Vũ Thị Lan", "birth_date": "1998-04-13"})
+    assert contradicted.status_code == 422, contradicted.json
+    assert "12/04/1998" in contradicted.json["errors"]["fields.birth_date"]
+    linked = _post(client, secretary, "nghi-quyet-de-nghi-xoa-ten", world.dong_id, None,
+                   {**removal, "person_name": "Vũ Thị Lan"})
+    assert linked.status_code == 201, linked.json
+    with svc.catalogue.reader() as session:
+        assert session.get(Document, linked.json["id"]).member_id == people["probationary"]
+    assert "đảng viên dự bị" in _text(client, secretary, linked.json)
+    stranger = _post(client, secretary, "nghi-quyet-de-nghi-xoa-ten", world.dong_id, None,
+                     {**removal, "date": "2026-03-06", "meeting_date": "2026-03-06", "person_name": "Hồ Văn Xa",
+                      "birth_date": "1970-01-01"})
+    assert stranger.status_code == 201, stranger.json  # someone the system does not keep: as typed
+
+
+def test_the_compose_page_writes_out_the_committee_a_paper_reports_to(app, world, svc):
+    """The recipients' default names the committee ("Đảng ủy xã Tân Lập (b/c)"), never "{superior_body}";
+    sent back unchanged, it follows the issuer actually chosen."""
+    from tests.integration.test_web_meeting_form import _form
+    from tests.integration.test_web_reading import _sign_in
+
+    page = app.test_client()
+    _sign_in(page, "thuky.dong")
+    shown = page.get("/documents/new/bao-cao").get_data(as_text=True)
+    assert "{superior_body}" not in shown and "Đảng ủy xã Tân Lập (b/c)" in shown
+    values = _form(shown)
+    example = svc.templates.get("bao-cao").manifest.example
+    values.update({"organization_id": str(world.dong_id), "date": "2026-03-12", "subject": example["subject"],
+                   "signer_name": "Nguyễn Văn Hùng", "sections.0.heading": "Tình hình",
+                   "sections.0.text": "Chi bộ hoàn thành nhiệm vụ."})
+    made = page.post("/documents/new/bao-cao", data=values)
+    assert made.status_code == 302, made.get_data(as_text=True)[:3000]
+    with svc.catalogue.reader() as session:
+        document = session.scalars(select(Document).where(Document.template == "bao-cao")).one()
+        assert "Đảng ủy xã Tân Lập (b/c)" in document.fields["recipients"]
+        assert not any("{" in line for line in document.fields["recipients"])
