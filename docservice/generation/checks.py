@@ -112,4 +112,21 @@ def check_rules(values: dict[str, Any], profile: RuleProfile, vote_rule: str | N
             warnings += _late_vote(values, profile)
     if {"member_status", "discipline"} <= values.keys():
         _discipline(values)
+    _dates_in_order(values)
     return warnings
+
+
+def _dates_in_order(values: dict[str, Any]) -> None:
+    """A paper is not valid only until before it was made, nor about a meeting held after it."""
+    day = values.get("date")
+    if not isinstance(day, dt.date):
+        return
+    errors = {}
+    until = values.get("valid_until")
+    if isinstance(until, dt.date) and until < day:
+        errors["fields.valid_until"] = f"Hạn phải từ ngày của văn bản ({day:%d/%m/%Y}) trở đi."
+    meeting = values.get("meeting_date")
+    if isinstance(meeting, dt.date) and meeting > day:
+        errors["fields.meeting_date"] = f"Cuộc họp không thể sau ngày của văn bản ({day:%d/%m/%Y})."
+    if errors:
+        raise ValidationFailed("Các ngày trong văn bản không theo thứ tự.", errors=errors)

@@ -21,6 +21,7 @@ from docservice.db.models import Document, Member, MemberChange, MemberStatus, O
 from docservice.errors import RuleViolation, ValidationFailed
 from docservice.oversight.calendar import add_months
 from docservice.registry.members import MemberState, record_from_paper, state_of
+from docservice.registry.organizations import named_on
 from docservice.rules import RuleProfile
 from docservice.security import policy
 from docservice.text import normalize
@@ -206,9 +207,12 @@ def derived_dates(values: dict[str, Any], profile: RuleProfile, fields: set[str]
 
 
 # The chi bộ resolution a decision acts on -----------------------------------------------------------------
-def _citation(doc: Document) -> str:
+def _citation(session: Session, doc: Document) -> str:
+    """"Nghị quyết số 02-NQ/CB ngày 05/03/2026 của Chi bộ Khu phố 1" — by who issued it, under the names in
+    force on its date (a đảng bộ's resolution is its committee's: "… của Đảng ủy phường An Phú")."""
     org = doc.organization
-    return f"Nghị quyết số {doc.number} ngày {doc.date:%d/%m/%Y} của {org.name if org else 'chi bộ'}"
+    issuer = named_on(session, org, doc.date).committee_name if org is not None else "chi bộ"
+    return f"Nghị quyết số {doc.number} ngày {doc.date:%d/%m/%Y} của {issuer}"
 
 
 def cite_proposal(session: Session, principal: policy.Principal, acts_on: tuple[str, ...], values: dict[str, Any],
@@ -245,7 +249,7 @@ def cite_proposal(session: Session, principal: policy.Principal, acts_on: tuple[
     decided = _as_date(values.get("date"))
     if decided is not None and decided < doc.date:
         errors["fields.date"] = f"Quyết định không thể trước nghị quyết mà nó căn cứ ({doc.date:%d/%m/%Y})."
-    cited = _citation(doc)
+    cited = _citation(session, doc)
     if typed and not _same(typed, cited):
         errors["fields.proposal"] = f"Văn bản được dẫn là {cited}."
     if errors:

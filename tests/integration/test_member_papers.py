@@ -220,6 +220,15 @@ def test_a_committee_resolution_needs_two_thirds_of_its_members(client, auth, wo
     accepted = client.post("/api/v1/documents", headers=admin, json={
         "template": "nghi-quyet-dang-uy-ket-nap", "organization_id": world.root_id, "fields": fields})
     assert accepted.status_code == 201, accepted.json
+    decision = client.post("/api/v1/documents", headers=admin, json={
+        "template": "quyet-dinh-ket-nap", "organization_id": world.root_id,
+        "fields": {**_fields(svc, "quyet-dinh-ket-nap"), "date": "2026-03-03", "chi_bo": "Chi bộ Thôn Đông",
+                   "person_name": fields["person_name"], "birth_date": fields["birth_date"],
+                   "proposal_id": accepted.json["id"]}})
+    assert decision.status_code == 201, decision.json
+    # the đảng bộ's resolution is its committee's, and the decision says so
+    assert f"Nghị quyết số {accepted.json['number']} ngày 02/03/2026 của Đảng ủy xã Tân Lập" in _text(
+        client, admin, decision.json)
 
 
 def test_the_compose_page_takes_the_member_from_the_record(app, world, svc, people):
@@ -292,3 +301,12 @@ def test_the_compose_page_writes_out_the_committee_a_paper_reports_to(app, world
         document = session.scalars(select(Document).where(Document.template == "bao-cao")).one()
         assert "Đảng ủy xã Tân Lập (b/c)" in document.fields["recipients"]
         assert not any("{" in line for line in document.fields["recipients"])
+
+
+def test_a_paper_is_not_valid_only_until_before_it_was_made(client, auth, world, svc, people):
+    fields = _fields(svc, "giay-gioi-thieu-sinh-hoat-dang", date="2026-11-30", valid_until="2026-04-12")
+    stale = _post(client, auth("admin"), "giay-gioi-thieu-sinh-hoat-dang", world.root_id, people["official"], fields)
+    assert stale.status_code == 422 and "30/11/2026" in stale.json["errors"]["fields.valid_until"]
+    later = _post(client, auth("thuky.dong"), "nghi-quyet-de-nghi-xoa-ten", world.dong_id, people["official"],
+                  _fields(svc, "nghi-quyet-de-nghi-xoa-ten", date="2026-03-05", meeting_date="2026-03-06"))
+    assert later.status_code == 422 and "fields.meeting_date" in later.json["errors"]
