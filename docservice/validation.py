@@ -45,6 +45,8 @@ def vietnamese_message(error: dict[str, Any]) -> str:
     if error["type"] == "value_error" and (error.get("ctx") or {}).get("error"):
         text = str(error["ctx"]["error"])
         return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+    if error.get("input", ...) is None and error["type"].endswith("_type"):  # left empty (a form's blank)
+        return _MESSAGES["missing"]
     template = _MESSAGES.get(error["type"], "Giá trị không hợp lệ.")
     try:
         return template.format(**(error.get("ctx") or {}))

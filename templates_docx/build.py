@@ -24,7 +24,7 @@ from layout import CENTER, Layout  # noqa: E402
 from docservice.generation.manifest import Manifest, fields_model  # noqa: E402
 from docservice.rules import current_profile  # noqa: E402
 
-VERSION = "1.6.0"
+VERSION = "1.6.1"
 
 
 # field specs --------------------------------------------------------------------------------------
@@ -413,7 +413,8 @@ def _decision_award(page: Layout) -> None:
     page.bases()
     page.para("{{ decides_line }}", "heading", align=CENTER, after=6, keep_with_next=True)
     page.body("Điều 1. Tặng Giấy khen của {{ issuer_name }} cho {{ awardees|length }} đồng chí đã {{ achievement }}:")
-    page.loop("awardees", "{{ loop.index }}. Đồng chí {{ p }}.")
+    # "Đồng chí" is printed here: a name typed with it is not given it twice
+    page.loop("awardees", "{{ loop.index }}. Đồng chí {{ p[9:] if p[:9]|lower == 'đồng chí ' else p }}.")
     page.body("Điều 2. Văn phòng Đảng ủy, các chi bộ có liên quan và các đồng chí có tên tại Điều 1 chịu trách "
               "nhiệm thi hành Quyết định này.")
     page.collegial_signature()

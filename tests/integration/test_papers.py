@@ -114,3 +114,18 @@ def test_personnel_votes_and_dates_follow_their_own_rules(client, auth, world, s
     wrong = _refused(client, secretary, world.dong_id, "nghi-quyet-cong-nhan-chinh-thuc",
                      **{**recognition, "admitted_on": "2025-03-01", "official_from": "2026-02-01"})
     assert wrong.status_code == 422 and wrong.json["errors"]["fields.official_from"] == "Phải là 01/03/2026."
+
+
+def test_an_award_names_each_comrade_once(client, auth, world, svc):
+    """The award prints "Đồng chí" before each name: a name typed with it is not given it twice."""
+    admin = auth("admin")
+    example = svc.templates.get("quyet-dinh-khen-thuong").manifest.example
+    made = client.post("/api/v1/documents", headers=admin, json={
+        "template": "quyet-dinh-khen-thuong", "organization_id": world.root_id,
+        "fields": {**example, "awardees": ["Đồng chí Lê Văn Cường, đảng viên Chi bộ Thôn Đông",
+                                           "đồng chí Trần Thị Bích, đảng viên Chi bộ Thôn Tây",
+                                           "Đồng Chính Nghĩa, đảng viên Chi bộ Thôn Đông"]}})
+    assert made.status_code == 201, made.json
+    text = _pdf_text(client, admin, made.json)
+    assert "1. Đồng chí Lê Văn Cường," in text and "2. Đồng chí Trần Thị Bích," in text
+    assert "3. Đồng chí Đồng Chính Nghĩa," in text and "Đồng chí Đồng chí" not in text
