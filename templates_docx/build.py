@@ -24,7 +24,7 @@ from layout import CENTER, Layout  # noqa: E402
 from docservice.generation.manifest import Manifest, fields_model  # noqa: E402
 from docservice.rules import current_profile  # noqa: E402
 
-VERSION = "1.6.1"
+VERSION = "1.6.2"
 
 
 # field specs --------------------------------------------------------------------------------------
@@ -108,7 +108,8 @@ def proposal(what: str) -> dict:
 
 
 MEMBER_STATUS = {"member_status": choice("Đảng viên", ["chính thức", "dự bị"], "chính thức",
-                                         "Lấy từ hồ sơ khi chọn đảng viên (member_id).")}
+                                         "Lấy từ hồ sơ khi chọn đảng viên ở trên hoặc ghi đúng họ tên "
+                                         "đảng viên của chi bộ.")}
 EFFECTIVE = {"effective_from": day("Có hiệu lực từ ngày", "Để trống: từ ngày ký.", required=False)}
 REMOVAL_REASONS = [
     "bỏ sinh hoạt đảng hoặc không đóng đảng phí ba tháng trong năm mà không có lý do chính đáng",

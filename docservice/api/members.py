@@ -11,12 +11,11 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from docservice.api.context import api_blueprint, caller, dump, file_response, problems, services
 from docservice.api.schemas import IdPath, MemberOut
-from docservice.db.models import Clearance, MemberStatus, Organization, Position, Temporary
-from docservice.errors import Forbidden
-from docservice.generation.dossier import build_dossier, dossier_front, dossier_parts, transfer_package
+from docservice.db.models import MemberStatus, Position, Temporary
+from docservice.generation.dossier import build_dossier, open_dossier, transfer_package
 from docservice.registry.members import add_member, history, record_change
 from docservice.security import policy
-from docservice.security.audit import append_event, audit_reads
+from docservice.security.audit import append_event
 
 blueprint = api_blueprint("members", "Đảng viên")
 
@@ -144,22 +143,10 @@ def change_member(path: IdPath, body: MemberChangeIn):
 
 
 def _dossier_request(member_id: int, action: str):
-    """The member, their organisation and the parts the caller may see; audited; clearance mật required."""
-    svc, principal = services(), caller()
-    policy.require(principal, "member.read")
-    if principal.clearance < Clearance.mat:
-        raise Forbidden("Hồ sơ đảng viên là tài liệu mật: cần mức xem Mật trở lên.")
-    profile = svc.rules.for_date(dt.date.today())
-    with svc.catalogue.session() as session:
-        member = policy.get_member(session, member_id, principal)
-        org = session.get(Organization, member.organization_id)
-        parts = dossier_parts(session, member, principal, profile)
-        front = dossier_front(session, member, parts, principal, profile)
-        append_event(session, username=principal.username, action=action, object_type="member",
-                     object_id=member.id, remote_addr=request.remote_addr)
-    audit_reads(svc.catalogue, principal, f"{action}.read",
-                [(p.source, p.source_id, p.confidentiality) for p in parts], detail=f"member={member.id}")
-    return svc, member, org, parts, front
+    """The member, their organisation and the parts the caller may see (clearance mật; audited)."""
+    svc = services()
+    opened = open_dossier(svc.catalogue, svc.rules, caller(), member_id, action, request.remote_addr)
+    return svc, opened.member, opened.organization, opened.parts, opened.front
 
 
 class DossierPaperOut(BaseModel):

@@ -29,8 +29,9 @@ from sqlalchemy.orm import Session
 
 from docservice.archive.assembly import ReadyPart, ready_parts
 from docservice.archive.blobs import BlobStore
+from docservice.db import Catalogue
 from docservice.db.models import Clearance, Document, Member, Organization, Record
-from docservice.errors import NotFound
+from docservice.errors import Forbidden, NotFound
 from docservice.generation.dossier_checklist import (
     STATUS_WORDS,
     CoverFact,
@@ -40,9 +41,10 @@ from docservice.generation.dossier_checklist import (
     match_items,
     stage_of,
 )
-from docservice.rules import RuleProfile
+from docservice.rules import RuleBook, RuleProfile
 from docservice.sandbox import Sandbox
 from docservice.security import policy
+from docservice.security.audit import append_event, audit_reads
 from docservice.text import fold
 
 FONT_DIR = Path("/usr/share/fonts/truetype/liberation2")
@@ -129,6 +131,34 @@ def dossier_front(session: Session, member: Member, parts: list[Part], principal
     org = session.get(Organization, member.organization_id)
     facts, disagreements = cover_facts(member, org.name if org else "", _papers_of(session, parts, principal))
     return DossierFront(facts, disagreements, checklist(parts, member, profile))
+
+
+@dataclass(frozen=True)
+class OpenedDossier:
+    member: Member
+    organization: Organization
+    parts: list[Part]
+    front: DossierFront
+
+
+def open_dossier(catalogue: Catalogue, rules: RuleBook, principal: policy.Principal, member_id: int,
+                 action: str, remote_addr: str | None = None) -> OpenedDossier:
+    """A member's dossier as the caller may see it — clearance mật required (the dossier is confidential),
+    the opening and every confidential paper in it audited. The API and the pages open it here."""
+    policy.require(principal, "member.read")
+    if principal.clearance < Clearance.mat:
+        raise Forbidden("Hồ sơ đảng viên là tài liệu mật: cần mức xem Mật trở lên.")
+    profile = rules.for_date(dt.date.today())
+    with catalogue.session() as session:
+        member = policy.get_member(session, member_id, principal)
+        org = session.get(Organization, member.organization_id)
+        parts = dossier_parts(session, member, principal, profile)
+        front = dossier_front(session, member, parts, principal, profile)
+        append_event(session, username=principal.username, action=action, object_type="member",
+                     object_id=member.id, remote_addr=remote_addr)
+    audit_reads(catalogue, principal, f"{action}.read",
+                [(p.source, p.source_id, p.confidentiality) for p in parts], detail=f"member={member.id}")
+    return OpenedDossier(member, org, parts, front)
 
 
 @dataclass(frozen=True)

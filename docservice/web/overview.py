@@ -13,8 +13,9 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from docservice.api.oversight import pdf_response, table_file
-from docservice.db.models import Organization
+from docservice.db.models import Clearance, Organization
 from docservice.errors import NotFound, ValidationFailed
+from docservice.generation.dossier import build_dossier, open_dossier
 from docservice.oversight import charts, exports, figures, reports
 from docservice.oversight import service as committee
 from docservice.security import policy
@@ -256,4 +257,30 @@ def member_page(member_id: int):
                                         _svc().rules.for_date(period.end).oversight)
     if request.args.get("format") == "csv":
         return table_file(exports.member_table(att), f"du-sinh-hoat-{member_id}", "csv")
-    return render_template("overview_member.html", att=att, period=period, errors=errors)
+    return render_template("overview_member.html", att=att, period=period, errors=errors,
+                           sees_dossier=g.principal.clearance >= Clearance.mat)
+
+
+@bp.get("/overview/members/<int:member_id>/dossier")
+@login_required
+def member_dossier_page(member_id: int):
+    """The member's dossier as a page: the cover's facts, where the papers disagree with the record, and per
+    stage which papers are present, missing or not due yet — with the PDF to download (clearance mật)."""
+    if member_id > 2**31 - 1:
+        raise NotFound()
+    opened = open_dossier(_svc().catalogue, _svc().rules, g.principal, member_id, "member.dossier_contents",
+                          request.remote_addr)
+    return render_template("member_dossier.html", member=opened.member, front=opened.front, parts=opened.parts,
+                           missing=sum(len(group.missing) for group in opened.front.groups))
+
+
+@bp.get("/overview/members/<int:member_id>/dossier.pdf")
+@login_required
+def member_dossier_pdf(member_id: int):
+    if member_id > 2**31 - 1:
+        raise NotFound()
+    svc = _svc()
+    opened = open_dossier(svc.catalogue, svc.rules, g.principal, member_id, "member.dossier", request.remote_addr)
+    pdf = build_dossier(opened.member, opened.front, opened.parts, svc.blobs, generated_on=dt.date.today(),
+                        sandbox=svc.sandbox)
+    return pdf_response(pdf, f"ho-so-dang-vien-{member_id}.pdf")

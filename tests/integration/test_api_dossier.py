@@ -178,3 +178,35 @@ def test_member_details_fill_the_person_fields(client, auth, world, svc):
 
     text = "\n".join(p.text for p in Docx(io.BytesIO(docx)).paragraphs)
     assert "Vũ Thị Lan" in text and "01/08/2025" in text and "01/08/2026" in text
+
+
+def test_the_dossier_page_shows_what_is_missing_and_gives_the_pdf(app, client, auth, world, svc):
+    """From the member's page an archivist reaches the dossier: the cover's facts, each stage's papers present
+    or missing, and the PDF; a reader without clearance mật sees no link and is refused; each read audited."""
+    from tests.integration.test_web_reading import _sign_in
+
+    member_id = _new_member(svc, world)
+    _lifecycle(client, auth, world, svc, member_id)
+    page = app.test_client()
+    _sign_in(page, "luutru")
+    member_page = page.get(f"/overview/members/{member_id}").get_data(as_text=True)
+    assert f"/overview/members/{member_id}/dossier" in member_page
+    shown = page.get(f"/overview/members/{member_id}/dossier")
+    assert shown.status_code == 200
+    text = re.sub(r"<[^>]+>", " ", shown.get_data(as_text=True))
+    text = " ".join(text.split())
+    assert "Ngày lễ kết nạp 01/08/2025" in text and "Lý lịch đảng viên Thiếu" in text
+    assert "Đơn xin vào Đảng" in text and "Quyết định công nhận đảng viên chính thức Chưa đến giai đoạn này" in text
+    assert "Còn thiếu" in text
+    pdf = page.get(f"/overview/members/{member_id}/dossier.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert "Hồ sơ - trang 3" in _page_text(pdf.data, 3)
+    with svc.catalogue.reader() as session:
+        actions = set(session.scalars(select(AuditEvent.action).where(AuditEvent.object_id == member_id,
+                                                                      AuditEvent.object_type == "member")))
+    assert {"member.dossier_contents", "member.dossier"} <= actions
+    reader = app.test_client()
+    _sign_in(reader, "uyvien")
+    assert "/dossier" not in reader.get(f"/overview/members/{member_id}").get_data(as_text=True)
+    assert reader.get(f"/overview/members/{member_id}/dossier").status_code == 403
+    assert reader.get(f"/overview/members/{member_id}/dossier.pdf").status_code == 403
