@@ -148,6 +148,12 @@ def test_a_recognition_considered_months_late_is_a_warning(client, auth, world, 
                  _fields(svc, "nghi-quyet-cong-nhan-chinh-thuc", date="2026-11-05", meeting_date="2026-11-05"))
     assert late.status_code == 201, late.json
     assert any("xét công nhận chậm" in w and "01/08/2026" in w for w in late.json["warnings"])
+    from tests.integration.test_web_reading import _sign_in
+
+    page = client.application.test_client()
+    _sign_in(page, "thuky.dong")
+    shown = page.get(f"/documents/{late.json['id']}").get_data(as_text=True)
+    assert "Lưu ý:" in shown and "xét công nhận chậm" in shown  # the document page says it too
     # the lateness is the chi bộ's: the committee's decision on it does not claim the chi bộ met on its own date
     decision = _post(client, auth("admin"), "quyet-dinh-cong-nhan-chinh-thuc", world.root_id, people["probationary"],
                      _fields(svc, "quyet-dinh-cong-nhan-chinh-thuc", proposal_id=late.json["id"], date="2026-11-20"))
