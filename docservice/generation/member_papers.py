@@ -338,12 +338,12 @@ def document_type_name(document: Document) -> str:
 
 def members_to_choose(session: Session, principal: policy.Principal) -> list[tuple[int, str]]:
     """The members a paper may be about: official and probationary members in the caller's scope, as
-    ``(id, "name — chi bộ")`` for a page's choice."""
+    ``(id, "name (dự bị) — chi bộ")`` for a page's choice."""
     rows = session.execute(
-        select(Member.id, Member.full_name, Organization.name).join(Organization, Member.organization_id
-                                                                    == Organization.id)
+        select(Member.id, Member.full_name, Member.status, Organization.name)
+        .join(Organization, Member.organization_id == Organization.id)
         .where(policy.in_scope(principal), Member.status.in_(ACTIVE)).order_by(Organization.path, Member.full_name))
-    return [(member_id, f"{name} — {org}") for member_id, name, org in rows]
+    return [(member_id, f"{name} ({STATUS_WORDS[status]}) — {org}") for member_id, name, status, org in rows]
 
 
 def is_about_a_member(event_name: str | None) -> bool:

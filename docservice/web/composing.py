@@ -4,19 +4,23 @@ converts and stores it."""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import Any, Literal
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from pydantic import BaseModel, Field
 
 from docservice.db.models import Clearance
 from docservice.errors import DocserviceError
 from docservice.generation.manifest import FieldSpec, FieldType
 from docservice.generation.member_papers import is_about_a_member, members_to_choose, read_member
+from docservice.generation.register import enter_outside, register_rows
 from docservice.generation.service import GenerationRequest, generate_document, shown_defaults
 from docservice.meetings.documents import MINUTES_TEMPLATE, THEMATIC_MINUTES_TEMPLATE
 from docservice.security import policy
-from docservice.web.forms import EmptyForm, bounded_int
+from docservice.web.forms import EmptyForm, bounded_int, refusals_into
+from docservice.web.reading import doc_type_names
 from docservice.web.session import clearance_levels, login_required, organizations_in_scope
 
 bp = Blueprint("composing", __name__)
@@ -26,6 +30,16 @@ FROM_MEETING = {MINUTES_TEMPLATE, THEMATIC_MINUTES_TEMPLATE}
 
 def _svc():
     return current_app.extensions["docservice"]
+
+
+class OutsideNumberForm(BaseModel):
+    """A number issued outside the system, as the register page's form sends it."""
+
+    doc_type: str = Field(min_length=2, max_length=32)
+    sequence: int = Field(ge=1, le=100000)
+    date: dt.date
+    title: str = Field(min_length=1, max_length=1000)
+    confidentiality: Literal["thuong", "mat", "toi_mat", "tuyet_mat"] | None = None
 
 
 @bp.get("/documents/new")
@@ -144,3 +158,40 @@ def _fields(specs: dict[str, FieldSpec], form: Any, prefix: str = "") -> dict[st
         else:
             fields[name] = raw
     return fields
+
+
+@bp.route("/numbers", methods=["GET", "POST"])
+@login_required
+def numbers_page():
+    """Sổ văn bản đi: the numbers of an organisation — made here or issued outside the system — and, for
+    those who issue papers, the form to enter a number issued outside (typed on paper during an outage) in
+    its place, so the numbers made here continue after it."""
+    policy.require(g.principal, "document.read")
+    svc, form, errors = _svc(), EmptyForm(), {}
+    with svc.catalogue.reader() as session:
+        orgs = organizations_in_scope(session)
+    org_id = bounded_int(request.values.get("organization_id")) or (orgs[0].id if orgs else 0)
+    year = bounded_int(request.args.get("year"))
+    may_enter = policy.may(g.principal, "document.create")
+    if request.method == "POST":
+        if not may_enter:
+            policy.require(g.principal, "document.create")
+        if form.validate_on_submit():
+            with refusals_into(errors):
+                body = OutsideNumberForm.model_validate({k: request.form.get(k) or None for k in (
+                    "doc_type", "sequence", "date", "title", "confidentiality")})
+                entry = enter_outside(svc.catalogue, svc.rules, g.principal, org_id, doc_type=body.doc_type,
+                                      sequence=body.sequence, day=body.date, title=body.title,
+                                      confidentiality=Clearance[body.confidentiality or "thuong"],
+                                      remote_addr=request.remote_addr)
+                flash(_("Đã vào sổ số %(number)s (cấp ngoài hệ thống).", number=entry.number), "info")
+                return redirect(url_for("composing.numbers_page", organization_id=org_id))
+        else:
+            errors["form"] = _("Biểu mẫu đã hết hạn hoặc không hợp lệ (mã chống giả mạo). Vui lòng thử lại.")
+    errors = {key.removeprefix("fields."): message for key, message in errors.items()}
+    with svc.catalogue.reader() as session:
+        rows = register_rows(session, g.principal, org_id, year=year) if org_id else []
+    page = render_template("numbers.html", orgs=orgs, org_id=org_id, year=year, rows=rows, form=form,
+                           errors=errors, may_enter=may_enter, doc_types=doc_type_names(),
+                           levels=clearance_levels(), values=request.form if request.method == "POST" else {})
+    return page, 422 if errors else 200

@@ -101,3 +101,45 @@ def test_a_header_prints_the_names_in_force_on_the_papers_date(client, auth, wor
     assert early.status_code == 409  # names change forward: the history is not rewritten
     assert client.post(f"/api/v1/organizations/{world.root_id}/names", headers=secretary,
                        json={"effective_on": "2026-08-01", "name": "x y"}).status_code == 403
+
+
+def test_the_register_page_lists_the_numbers_and_enters_one_issued_outside(app, client, auth, world):
+    """A secretary, refused a back-dated paper, follows the page's link to the register and enters the number
+    that was issued on paper; errors stay beside the fields and nothing is stored."""
+    import re
+
+    from tests.integration.test_web_reading import _sign_in
+
+    headers = auth("thuky.dong")
+    assert _resolution(client, headers, world.dong_id, "2026-03-10").status_code == 201
+    page = app.test_client()
+    _sign_in(page, "thuky.dong")
+    shown = page.get(f"/numbers?organization_id={world.dong_id}").get_data(as_text=True)
+    assert "01-NQ/CB" in shown and "10/03/2026" in shown and "Vào sổ số đã cấp ngoài hệ thống" in shown
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', shown).group(1)
+    form = {"csrf_token": token, "organization_id": str(world.dong_id), "doc_type": "nghi_quyet",
+            "confidentiality": "thuong", "title": "Nghị quyết ký tay khi mất điện"}
+    taken = page.post("/numbers", data={**form, "sequence": "1", "date": "2026-03-10"})
+    assert taken.status_code == 422 and "Số này đã được cấp." in taken.get_data(as_text=True)
+    wrong_day = page.post("/numbers", data={**form, "sequence": "2", "date": "2026-03-01"})
+    assert wrong_day.status_code == 422 and "Không sớm hơn 10/03/2026" in wrong_day.get_data(as_text=True)
+    entered = page.post("/numbers", data={**form, "sequence": "2", "date": "2026-03-12"})
+    assert entered.status_code == 302
+    listed = page.get(f"/numbers?organization_id={world.dong_id}").get_data(as_text=True)
+    assert "02-NQ/CB" in listed and "cấp ngoài hệ thống" in listed and "Nghị quyết ký tay khi mất điện" in listed
+    after = _resolution(client, headers, world.dong_id, "2026-03-13")
+    assert after.status_code == 201 and after.json["number"] == "03-NQ/CB"
+    from tests.integration.test_web_meeting_form import _form
+
+    values = _form(page.get("/documents/new/nghi-quyet-chi-bo").get_data(as_text=True))
+    values.update({"organization_id": str(world.dong_id), "date": "2026-03-11", "subject": FIELDS["subject"],
+                   "results": FIELDS["results"], "tasks": "\n".join(FIELDS["tasks"]),
+                   "signer_name": FIELDS["signer_name"]})
+    refused = page.post("/documents/new/nghi-quyet-chi-bo", data=values)
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Ghi từ ngày 13/03/2026 trở đi" in body
+    assert f"/numbers?organization_id={world.dong_id}" in body  # the way to enter a number issued on paper
+    reader = app.test_client()
+    _sign_in(reader, "docgia.tay")
+    assert "Vào sổ số đã cấp ngoài hệ thống" not in reader.get("/numbers").get_data(as_text=True)
+    assert reader.post("/numbers", data={**form, "sequence": "9", "date": "2026-04-01"}).status_code in (400, 403)
