@@ -276,6 +276,24 @@ def _member_fields(session: Session, request: GenerationRequest, principal: poli
     return raw, paper
 
 
+def _vote_base_against_the_record(session: Session, org: Organization, values: dict[str, Any]) -> list[str]:
+    """A chi bộ paper's vote base typed by hand, against the member record of the day it met: no more than the
+    official members who could vote (not attached from elsewhere, away, or suspended). A warning, not a
+    refusal — a cell may not keep every member here yet."""
+    total, day = values.get("members_total"), values.get("meeting_date") or values.get("date")
+    if org.kind.value != "chi_bo" or not isinstance(total, int) or not isinstance(day, dt.date):
+        return []
+    states = members_on(session, org.id, day)
+    if not states:
+        return []
+    could_vote = sum(1 for s in states if s.status.value == "chinh_thuc" and s.temporary is None and not s.suspended)
+    if total > could_vote:
+        return [f"Theo hồ sơ đảng viên, ngày {day:%d/%m/%Y} {org.name} có {could_vote} đảng viên chính thức có thể "
+                f"biểu quyết (không tính người sinh hoạt tạm thời, đi sinh hoạt nơi khác, bị đình chỉ); văn bản ghi "
+                f"{total}. Kiểm tra lại số liệu hoặc hồ sơ đảng viên."]
+    return []
+
+
 def _plan(session: Session, request: GenerationRequest, principal: policy.Principal, template: Template,
           rules: RuleBook) -> _Plan:
     org = policy.get_organization(session, request.organization_id, principal)
@@ -293,6 +311,7 @@ def _plan(session: Session, request: GenerationRequest, principal: policy.Princi
     check_status_wording(values, paper.member)
     check_decision_dates(values, manifest.member_event)
     warnings = check_rules(values, profile, manifest.vote_rule)
+    warnings += _vote_base_against_the_record(session, org, values)
     _check_signing_body(session, org, fields, profile)
     term = term_on(session, org, fields.date)
     key = SequenceKey(org.id, manifest.doc_type, term.id)

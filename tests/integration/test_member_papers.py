@@ -120,7 +120,7 @@ def test_recognition_dates_come_from_the_ceremony_and_issuing_makes_the_member_o
     resolution = _post(client, secretary, "nghi-quyet-cong-nhan-chinh-thuc", world.dong_id, member,
                        _fields(svc, "nghi-quyet-cong-nhan-chinh-thuc", date="2026-08-05", meeting_date="2026-08-05"))
     assert resolution.status_code == 201, resolution.json
-    assert resolution.json["warnings"] == []
+    assert not any("chậm" in w for w in resolution.json["warnings"])  # considered in time
     text = _text(client, secretary, resolution.json)
     assert "kết nạp vào Đảng ngày 01/08/2025" in text and "kể từ ngày 01/08/2026" in text
     decision_fields = _fields(svc, "quyet-dinh-cong-nhan-chinh-thuc", proposal_id=resolution.json["id"],
@@ -316,3 +316,23 @@ def test_a_paper_is_not_valid_only_until_before_it_was_made(client, auth, world,
     later = _post(client, auth("thuky.dong"), "nghi-quyet-de-nghi-xoa-ten", world.dong_id, people["official"],
                   _fields(svc, "nghi-quyet-de-nghi-xoa-ten", date="2026-03-05", meeting_date="2026-03-06"))
     assert later.status_code == 422 and "fields.meeting_date" in later.json["errors"]
+
+
+def test_a_vote_base_larger_than_the_record_allows_is_a_warning(client, auth, world, svc, people):
+    """The example's 21 official members in a cell whose record has far fewer on that day: the paper is made
+    (the record may be incomplete) and says so; figures within the record say nothing."""
+    day = dt.date(2026, 3, 5)
+    with svc.catalogue.reader() as session:
+        could_vote = sum(1 for s in members_on(session, world.dong_id, day)
+                         if s.status is MemberStatus.chinh_thuc and s.temporary is None and not s.suspended)
+    assert 0 < could_vote < 21
+    secretary = auth("thuky.dong")
+    fields = _fields(svc, "nghi-quyet-de-nghi-xoa-ten", date=day.isoformat(), meeting_date=day.isoformat())
+    too_many = _post(client, secretary, "nghi-quyet-de-nghi-xoa-ten", world.dong_id, people["official"], fields)
+    assert too_many.status_code == 201, too_many.json
+    assert any(f"có {could_vote} đảng viên chính thức có thể biểu quyết" in w and "văn bản ghi 21" in w
+               for w in too_many.json["warnings"])
+    within = _post(client, secretary, "nghi-quyet-de-nghi-xoa-ten", world.dong_id, people["official"],
+                   {**fields, "members_total": could_vote, "members_present": could_vote, "votes_for": could_vote})
+    assert within.status_code == 201, within.json
+    assert within.json["warnings"] == []
