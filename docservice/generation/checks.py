@@ -13,9 +13,9 @@ import datetime as dt
 from typing import Any
 
 from docservice.errors import RuleViolation, ValidationFailed
-from docservice.meetings.arithmetic import percent
 from docservice.oversight.calendar import add_months, add_working_days
 from docservice.rules import RuleProfile
+from docservice.text import percent
 
 PROBATIONARY_FORMS = ("khiển trách", "cảnh cáo")  # Điều lệ Đảng Điều 35
 

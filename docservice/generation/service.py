@@ -31,7 +31,6 @@ from docservice.generation.member_papers import (
     read_member,
 )
 from docservice.generation.render import render_docx, render_uploaded
-from docservice.meetings.arithmetic import percent
 from docservice.numbering import SequenceKey, check_in_order, issue_numbered
 from docservice.oversight.calendar import add_months
 from docservice.registry.members import members_on
@@ -40,7 +39,7 @@ from docservice.rules import RuleBook, RuleProfile
 from docservice.sandbox import Sandbox
 from docservice.security import policy
 from docservice.security.audit import append_event
-from docservice.text import normalize
+from docservice.text import normalize, percent
 from docservice.text.vietnamese import one_tone_placement
 from docservice.validation import validation_failed
 

@@ -130,11 +130,3 @@ def vote_result(base: int, votes: Votes, profile: RuleProfile) -> dict[str, int 
     """The resolution vote against the vote base; ``needed`` is the smallest passing count."""
     return {"base": base, "for": votes.votes_for, "against": votes.against, "abstain": votes.abstain,
             "needed": base // 2 + 1, "passed": profile.passes(votes.votes_for, base)}
-
-
-def percent(part: int, whole: int, decimals: int = 1) -> str:
-    """Vietnamese percentage with a decimal comma: ``89,3%`` (25/28), ``102,78%`` with 2 decimals."""
-    if not whole:
-        return "0%"
-    text = f"{100 * part / whole:.{decimals}f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",") + "%"

@@ -20,10 +20,11 @@ from docservice.errors import DuplicateRecord, RuleViolation
 from docservice.generation.catalogue import TemplateCatalogue
 from docservice.generation.convert import PdfConverter
 from docservice.generation.service import GenerationRequest, generate_document
-from docservice.meetings.arithmetic import Attendance, percent
+from docservice.meetings.arithmetic import Attendance
 from docservice.rules import RuleBook, RuleProfile
 from docservice.sandbox import Sandbox
 from docservice.security import policy
+from docservice.text import percent
 
 MINUTES_TEMPLATE = "bien-ban-sinh-hoat-chi-bo"
 THEMATIC_MINUTES_TEMPLATE = "bien-ban-sinh-hoat-chuyen-de"

@@ -16,7 +16,6 @@ from docservice.meetings.arithmetic import (
     Votes,
     attendance_summary,
     official_presence,
-    percent,
     quorum,
     vote_base,
     vote_result,
@@ -26,6 +25,7 @@ from docservice.registry.members import MemberState, members_on
 from docservice.rules import RuleBook, RuleProfile
 from docservice.security import policy
 from docservice.security.audit import append_event
+from docservice.text import percent
 
 MIN_MINUTES = 90  # Hướng dẫn 42-HD/BTCTW (28/10/2025)
 GUIDE_42_FROM = dt.date(2025, 10, 28)

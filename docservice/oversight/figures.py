@@ -24,10 +24,10 @@ from docservice.db.models import (
     StudySession,
     Temporary,
 )
-from docservice.meetings.arithmetic import percent
 from docservice.oversight.calendar import Schedule, add_months, add_working_days, working_days_between
 from docservice.rules import OversightRule
 from docservice.security import policy
+from docservice.text import percent
 
 REGULAR, THEMATIC = "thuong_ky", "chuyen_de"
 MINUTES_TYPE, RESOLUTION_TYPE = "bien_ban", "nghi_quyet"

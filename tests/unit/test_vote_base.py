@@ -14,12 +14,12 @@ from docservice.meetings.arithmetic import (
     attendance_summary,
     exclusion,
     official_presence,
-    percent,
     quorum,
     vote_base,
     vote_result,
 )
 from docservice.rules import default_rules
+from docservice.text import percent
 
 PROFILE = default_rules().for_date(dt.date(2026, 2, 5))
 P, X, U = Attendance.present, Attendance.absent_excused, Attendance.absent_unexcused
