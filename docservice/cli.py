@@ -51,7 +51,7 @@ def main(verbose: bool) -> None:
 def initialise(services: Services, *, demo: bool) -> list[str]:
     """Create or upgrade the catalogue, blob store and index; optionally load the demo data."""
     from docservice.db.migrate import upgrade
-    from docservice.registry.demo import DEMO_PASSWORD, load_demo
+    from docservice.demo import DEMO_PASSWORD, load_demo
     from docservice.search.indexer import rebuild
 
     upgrade(services.catalogue.engine)

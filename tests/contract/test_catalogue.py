@@ -24,8 +24,8 @@ from docservice.db.models import (
     Term,
     User,
 )
+from docservice.demo import DEMO_USERS, load_demo
 from docservice.errors import Conflict, InvalidCredentials, NotFound, RuleViolation, ValidationFailed
-from docservice.registry.demo import DEMO_USERS, load_demo
 from docservice.registry.organizations import by_code, term_on
 from docservice.registry.users import authenticate, create_user
 from docservice.security import audit, policy

@@ -8,9 +8,9 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from docservice.db.models import Clearance, MeetingSchedule, Organization, Role
+from docservice.demo import load_demo
 from docservice.oversight import charts
 from docservice.oversight.figures import Period, register, statistics
-from docservice.registry.demo import load_demo
 from docservice.registry.organizations import by_code
 from docservice.security.policy import Principal
 from tests.integration.test_oversight import year  # noqa: F401 - the fixture

@@ -24,6 +24,7 @@ from docservice.db.models import (
     Temporary,
     User,
 )
+from docservice.demo.meetings import load_demo_meetings
 from docservice.registry.members import add_member, record_change
 from docservice.registry.organizations import add_term, by_code, create_organization
 from docservice.registry.users import create_user
@@ -203,8 +204,6 @@ def load_demo(session: Session, rules: RuleBook | None = None,
     _members(session, orgs)
     _users(session, orgs)
     if rules is not None:
-        from docservice.registry.demo_meetings import load_demo_meetings
-
         session.flush()
         load_demo_meetings(session, orgs, [code for code, _ in _CHI_BO], rules, today or dt.date.today())
     return DEMO_USERS
