@@ -47,6 +47,9 @@ class MemberCreate(BaseModel):
             raise ValueError("đảng viên dự bị chưa được cấp thẻ đảng viên (bỏ card_number)")
         if self.status == "du_bi" and self.official_on:
             raise ValueError("đảng viên dự bị chưa có ngày chính thức (bỏ official_on)")
+        if self.status == "chinh_thuc" and self.official_on and self.official_on > self.effective_on:
+            raise ValueError("đảng viên chính thức từ ngày official_on: ghi là dự bị từ effective_on, rồi ghi thay "
+                             "đổi công nhận chính thức vào ngày đó")
         if self.admitted_on and self.admission_decided_on and self.admission_decided_on > self.admitted_on:
             raise ValueError("ngày quyết định kết nạp phải trước hoặc cùng ngày lễ kết nạp")
         return self

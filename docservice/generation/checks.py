@@ -43,16 +43,23 @@ def _months_between(start: dt.date, end: dt.date) -> int:
     return (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
 
 
-def _admission_age(values: dict[str, Any], profile: RuleProfile) -> None:
+def _admission_age(values: dict[str, Any], profile: RuleProfile) -> list[str]:
+    """From full 18 to full 60, in months, on the day the chi bộ considers the admission: younger is refused;
+    older is for a committee directly under the Central Committee to decide, so the paper is made with a
+    warning saying so (party-records.md §9)."""
     rule, born, considered = profile.admission_age, values["birth_date"], values["meeting_date"]
     months = _months_between(born, considered)
-    if not rule.min_years * 12 <= months <= rule.max_years * 12:
-        years, rest = divmod(months, 12)
+    years, rest = divmod(months, 12)
+    if months < rule.min_years * 12:
         raise RuleViolation(
             f"Người vào Đảng phải từ đủ {rule.min_years} đến đủ {rule.max_years} tuổi (tính theo tháng) vào ngày "
             f"chi bộ xét ({_cited(rule.source)}); ngày {considered:%d/%m/%Y} quần chúng {years} tuổi {rest} "
-            f"tháng. Trên {rule.max_years} tuổi do cấp ủy trực thuộc Trung ương xem xét.",
-            errors={"fields.birth_date": f"{years} tuổi {rest} tháng vào ngày chi bộ xét."})
+            "tháng.", errors={"fields.birth_date": f"{years} tuổi {rest} tháng vào ngày chi bộ xét."})
+    if months > rule.max_years * 12:
+        return [f"Ngày {considered:%d/%m/%Y} quần chúng {years} tuổi {rest} tháng, quá {rule.max_years} tuổi "
+                f"({_cited(rule.source)}): việc kết nạp do cấp ủy trực thuộc Trung ương xem xét, quyết định; "
+                "chi bộ và đảng ủy cơ sở báo cáo lên."]
+    return []
 
 
 def _recognition(values: dict[str, Any], profile: RuleProfile) -> None:
@@ -105,7 +112,7 @@ def check_rules(values: dict[str, Any], profile: RuleProfile, vote_rule: str | N
     if {"members_total", "members_present", "votes_for"} <= values.keys():
         _vote(values, profile, vote_rule)
     if vote_rule == "admission" and {"birth_date", "meeting_date"} <= values.keys():
-        _admission_age(values, profile)
+        warnings += _admission_age(values, profile)
     if {"admitted_on", "official_from"} <= values.keys() and values["admitted_on"] and values["official_from"]:
         _recognition(values, profile)
         if vote_rule == "recognition":  # the chi bộ's own consideration; the committee's papers follow it

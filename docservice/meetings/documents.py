@@ -186,7 +186,8 @@ def refuse_unless_adopted(meeting: Meeting) -> dict[str, Any]:
         raise RuleViolation(
             f"Không ra được nghị quyết: cuộc họp không đủ số lượng. Có mặt {q['present']}/{q['base']} đảng viên "
             f"chính thức {counted} ({percent(q['present'], q['base'])}), cần ít nhất "
-            f"{q['required']} ({q['threshold']} của {q['base']}).",
+            f"{q['required']} ({q['threshold']} của {q['base']})"
+            + (" — mức do chi bộ áp dụng, chưa có quy định chung của Trung ương." if q.get("unconfirmed") else "."),
             extra={"quorum": q})
     if vote is None:
         raise RuleViolation("Không ra được nghị quyết: cuộc họp chưa ghi kết quả biểu quyết nghị quyết.",

@@ -134,6 +134,9 @@ def test_members_are_added_in_scope_only(client, auth, world):
     probationary_with_card = _problem(client.post("/api/v1/members", json=dict(body, status="du_bi"),
                                                   headers=auth("thuky.tay")), 422, "validation_failed")
     assert "thẻ đảng viên" in str(probationary_with_card["errors"])
+    official_later = _problem(client.post("/api/v1/members", json=dict(body, official_on="2026-05-01"),
+                                          headers=auth("thuky.tay")), 422, "validation_failed")
+    assert "dự bị từ effective_on" in str(official_later["errors"])  # never printed official before that day
     created = client.post("/api/v1/members", json=body, headers=auth("thuky.tay"))
     assert created.status_code == 201 and created.json["history"][0]["effective_on"] == "2026-03-02"
     _problem(client.post("/api/v1/members", json=body, headers=auth("thuky.tay")), 409, "conflict")
@@ -193,7 +196,8 @@ def test_a_resolution_is_refused_with_the_arithmetic(client, auth, world, cell):
     refusal = _problem(client.post(f"/api/v1/meetings/{thin['id']}/resolution", json={"fields": {"tasks": ["x"]}},
                                    headers=headers), 422, "rule_violation")
     assert refusal["detail"] == ("Không ra được nghị quyết: cuộc họp không đủ số lượng. Có mặt 12/22 đảng viên "
-                                 "chính thức phải triệu tập (54,5%), cần ít nhất 15 (2/3 của 22).")
+                                 "chính thức phải triệu tập (54,5%), cần ít nhất 15 (2/3 của 22) — mức do chi bộ "
+                                 "áp dụng, chưa có quy định chung của Trung ương.")
     lost = client.post("/api/v1/meetings", json=_body(world, cell, votes={"for": 10, "against": 8, "abstain": 2}),
                        headers=headers).json
     refusal = _problem(client.post(f"/api/v1/meetings/{lost['id']}/resolution", json={"fields": {"tasks": ["x"]}},

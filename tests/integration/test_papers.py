@@ -100,12 +100,15 @@ def test_personnel_votes_and_dates_follow_their_own_rules(client, auth, world, s
     assert lost.status_code == 422 and "2/3" in lost.json["detail"] and "22 đồng chí" in lost.json["detail"]
     assert _refused(client, secretary, world.dong_id, "nghi-quyet-de-nghi-ket-nap",
                     **{**admission, "members_total": 32, "members_present": 30, "votes_for": 22}).status_code == 201
-    for born, ok in (("2008-02-06", False), ("2008-02-05", True), ("1966-02-05", True), ("1966-01-05", False)):
+    for born, ok, warned in (("2008-02-06", False, False), ("2008-02-05", True, False),
+                             ("1966-02-05", True, False), ("1966-01-05", True, True)):
         made = _refused(client, secretary, world.dong_id, "nghi-quyet-de-nghi-ket-nap",
                         **{**admission, "birth_date": born, "meeting_date": "2026-02-05"})
         assert (made.status_code == 201) is ok, (born, made.json)
         if not ok:
             assert "từ đủ 18 đến đủ 60 tuổi" in made.json["detail"]
+        else:  # over 60: made, saying the committee directly under the Central Committee decides
+            assert any("cấp ủy trực thuộc Trung ương" in w for w in made.json["warnings"]) is warned, made.json
     recognition = dict(svc.templates.get("nghi-quyet-cong-nhan-chinh-thuc").manifest.example)
     early = _refused(client, secretary, world.dong_id, "nghi-quyet-cong-nhan-chinh-thuc",
                      **{**recognition, "admitted_on": "2025-03-01", "official_from": "2026-03-01",
