@@ -10,14 +10,23 @@ event and field names gets them too (party-records.md §5.3, §5.7, §9).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from docservice.db.models import Document, Member, MemberChange, MemberStatus, Organization, Position
+from docservice.db.models import (
+    Document,
+    Member,
+    MemberChange,
+    MemberStatus,
+    Organization,
+    Position,
+    RegisterEntry,
+)
 from docservice.errors import RuleViolation, ValidationFailed
 from docservice.oversight.calendar import add_months
 from docservice.registry.members import MemberState, record_from_paper, state_of
@@ -215,6 +224,53 @@ def _citation(session: Session, doc: Document) -> str:
     return f"Nghị quyết số {doc.number} ngày {doc.date:%d/%m/%Y} của {issuer}"
 
 
+_TYPED = re.compile(r"số\s+(?P<number>\d+-[^\s,;]+).*?ngày\s+(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4})"
+                    r"(?:.*?\bcủa\s+(?P<issuer>.+?))?\s*[.;]?$", re.IGNORECASE | re.DOTALL)
+
+
+def _check_typed_citation(session: Session, principal: policy.Principal, typed: str,
+                          decided: dt.date | None) -> None:
+    """A resolution typed rather than linked: its number and date must be legible, not after the decision,
+    and — when it names an organisation kept here whose register already ran on that date — in that
+    register (made here, or entered as issued outside). An organisation not kept here is taken as written."""
+    where = "fields.proposal"
+    found = _TYPED.search(typed)
+    try:
+        day = dt.date(int(found["year"]), int(found["month"]), int(found["day"])) if found else None
+    except ValueError:
+        day = None
+    if found is None or day is None:
+        raise ValidationFailed("Không đọc được số và ngày của nghị quyết được dẫn.", errors={
+            where: "Ghi như: Nghị quyết số 05-NQ/CB ngày 05/03/2026 của Chi bộ Khu phố 1."})
+    if decided is not None and day > decided:
+        raise ValidationFailed("Quyết định không thể trước nghị quyết mà nó căn cứ.",
+                               errors={where: f"Nghị quyết ghi ngày {day:%d/%m/%Y}, sau ngày của quyết định."})
+    wanted = normalize(" ".join((found["issuer"] or "").split())).casefold()
+    if not wanted:
+        return
+    orgs = [o for o in session.scalars(select(Organization).where(policy.in_scope(principal)))
+            if wanted in {normalize(o.name).casefold(), normalize(o.committee_name).casefold()}]
+    number = found["number"]
+    for org in orgs:
+        first = min((d for d in (
+            session.scalar(select(func.min(Document.date)).where(Document.organization_id == org.id)),
+            session.scalar(select(func.min(RegisterEntry.date)).where(RegisterEntry.organization_id == org.id)))
+            if d is not None), default=None)
+        if first is None or day < first:
+            continue  # the register here starts later: an older paper is taken as written
+        dates = [d for (d,) in session.execute(select(Document.date).where(
+            Document.organization_id == org.id, func.upper(Document.number) == number.upper()))]
+        dates += [d for (d,) in session.execute(select(RegisterEntry.date).where(
+            RegisterEntry.organization_id == org.id, func.upper(RegisterEntry.number) == number.upper()))]
+        if not dates:
+            raise ValidationFailed(f"Sổ văn bản của {org.name} không có số {number}.", errors={
+                where: f"Không có số {number} trong sổ văn bản của {org.name}: chọn nghị quyết trong hệ thống, "
+                       "hoặc vào sổ số đã cấp ngoài hệ thống trước (Sổ văn bản đi)."})
+        if day not in dates:
+            raise ValidationFailed(f"Số {number} trong sổ của {org.name} mang ngày khác.", errors={
+                where: f"Sổ ghi số {number} ngày {', '.join(f'{d:%d/%m/%Y}' for d in sorted(dates))}."})
+
+
 def cite_proposal(session: Session, principal: policy.Principal, acts_on: tuple[str, ...], values: dict[str, Any],
                   paper: MemberPaper) -> dict[str, Any]:
     """``proposal``: the citation of the resolution this decision acts on, read from the linked document
@@ -228,6 +284,7 @@ def cite_proposal(session: Session, principal: policy.Principal, acts_on: tuple[
             raise ValidationFailed("Quyết định phải dẫn nghị quyết mà nó căn cứ.", errors={
                 "fields.proposal_id": "Chọn nghị quyết của chi bộ trong hệ thống (số hiệu), hoặc ghi số và ngày "
                                       "của nghị quyết lập ngoài hệ thống vào trường proposal."})
+        _check_typed_citation(session, principal, typed, _as_date(values.get("date")))
         return {}
     doc = session.scalar(policy.visible(Document, principal).where(Document.id == proposal_id))
     where = "fields.proposal_id"

@@ -183,9 +183,26 @@ def test_a_decision_cites_a_resolution_that_exists_and_agrees(client, auth, worl
     someone_else = _post(client, admin, "quyet-dinh-cong-nhan-chinh-thuc", world.root_id, member,
                          {**fields, "proposal_id": about_other["id"]})
     assert someone_else.status_code == 422 and "Đặng Minh Tuấn" in someone_else.json["errors"]["fields.proposal_id"]
+    # typed rather than linked: a cell kept here must have the number in its register
+    unknown = _post(client, admin, "quyet-dinh-cong-nhan-chinh-thuc", world.root_id, member,
+                    {**fields, "proposal": "Nghị quyết số 07-NQ/CB ngày 07/08/2026 của Chi bộ Thôn Đông"})
+    assert unknown.status_code == 422 and "Sổ văn bản đi" in unknown.json["errors"]["fields.proposal"]
+    entered = client.post(f"/api/v1/organizations/{world.dong_id}/numbers", headers=secretary, json={
+        "doc_type": "nghi_quyet", "sequence": 3, "date": "2026-08-07",
+        "title": "đề nghị công nhận đảng viên chính thức (ký tay)"})
+    assert entered.status_code == 201, entered.json
+    wrong_day = _post(client, admin, "quyet-dinh-cong-nhan-chinh-thuc", world.root_id, member,
+                      {**fields, "proposal": "Nghị quyết số 03-NQ/CB ngày 08/08/2026 của Chi bộ Thôn Đông"})
+    assert wrong_day.status_code == 422 and "07/08/2026" in wrong_day.json["errors"]["fields.proposal"]
+    later = _post(client, admin, "quyet-dinh-cong-nhan-chinh-thuc", world.root_id, member,
+                  {**fields, "proposal": "Nghị quyết số 03-NQ/CB ngày 21/08/2026 của Chi bộ Thôn Đông"})
+    assert later.status_code == 422 and "sau ngày của quyết định" in later.json["errors"]["fields.proposal"]
+    illegible = _post(client, admin, "quyet-dinh-cong-nhan-chinh-thuc", world.root_id, member,
+                      {**fields, "proposal": "nghị quyết tháng trước của chi bộ"})
+    assert illegible.status_code == 422 and "Ghi như" in illegible.json["errors"]["fields.proposal"]
     typed = _post(client, admin, "quyet-dinh-cong-nhan-chinh-thuc", world.root_id, member,
-                  {**fields, "proposal": "Nghị quyết số 07-NQ/CB ngày 05/08/2026 của Chi bộ Thôn Đông"})
-    assert typed.status_code == 201, typed.json  # a resolution issued outside the system, written out
+                  {**fields, "proposal": "Nghị quyết số 03-NQ/CB ngày 07/08/2026 của Chi bộ Thôn Đông"})
+    assert typed.status_code == 201, typed.json  # issued on paper and entered in the register: written out
 
 
 def test_an_admission_paper_is_about_someone_not_yet_a_member(client, auth, world, svc, people):
