@@ -32,6 +32,10 @@ from docservice.generation.pdf_layout import check_pdf
 from docservice.rules import RuleBook, RuleProfile
 from docservice.sandbox import Sandbox
 
+# a paper issued by a party organisation or its committee (collegial: signed T/M, a deputy too), not by an
+# advisory body (ban, văn phòng) where a deputy signs K/T
+COLLEGIAL_ISSUER_RE = re.compile(r"^(CHI BỘ|CHI ỦY|ĐẢNG BỘ|ĐẢNG ỦY|BAN THƯỜNG VỤ|BAN CHẤP HÀNH|ỦY BAN KIỂM TRA"
+                                 r"|(TỈNH|THÀNH|HUYỆN|QUẬN|THỊ) ỦY)\b")
 NUMBER_RE = re.compile(r"^Số(?P<colon>\s*:)?\s*(?P<seq>\d+)\s*-\s*(?P<type>[^\s/]+)\s*/\s*(?P<issuer>\S+)$")
 DATE_RE = re.compile(r"^(?P<place>[^,]+),\s*ngày (?P<d>\d{1,2}) tháng (?P<m>\d{1,2}) năm (?P<y>\d{4})$")
 AUTHORITY_RE = re.compile(r"^(?P<notation>[A-ZĐ]{1,3}[./](?:[A-ZĐ]{1,2})?)\s+\S")
@@ -156,6 +160,7 @@ class _Checker:
         self.styles = _Styles(document)
         self.report = LayoutReport()
         self.profile: RuleProfile = rules.current()
+        self.issuer = ""  # the issuing body as its header prints it
 
     def font(self, look: _Look, element: str, key: str, *, sizes: tuple[float, ...] | None = None) -> None:
         spec = self.profile.fonts[key]
@@ -229,6 +234,7 @@ class _Checker:
 
     def _names(self, names: list[_Look]) -> None:
         issuer = names[-1]
+        self.issuer = issuer.text
         if issuer.text != issuer.text.upper():
             self.report.add("issuer_case", "Tên cơ quan ban hành", "Tên cơ quan ban hành phải viết in hoa.")
         self.font(issuer, "Tên cơ quan ban hành", "issuer")
@@ -335,10 +341,12 @@ class _Checker:
             self.report.add("authority_notation", "Thẩm quyền ký", f"\"{match['notation']}\" không dùng theo quy định "
                             f"này; dùng {', '.join(sorted(allowed))}.")
         elif match and match["notation"] == self.profile.signature.get("deputy") and (
-                authority.text[match.end("notation"):].strip() in self.profile.collegial_names):
+                authority.text[match.end("notation"):].strip() in self.profile.collegial_names
+                or COLLEGIAL_ISSUER_RE.match(self.issuer)):
             self.report.add("collegial_deputy", "Thẩm quyền ký", f"Tập thể lãnh đạo ký thay mặt "
                             f"({self.profile.signature['collegial']}), không ký thay ({match['notation']}): "
-                            f"\"{authority.text}\".")
+                            f"\"{authority.text}\" — phó bí thư ký \"{self.profile.signature['collegial']} …\" "
+                            "với chức vụ PHÓ BÍ THƯ.")
         elif match is None and authority.text != authority.text.upper():
             self.report.add("authority_case", "Thẩm quyền ký", "Thẩm quyền, chức vụ người ký viết in hoa.")
         self.font(authority, "Thẩm quyền ký", "signature_authority")

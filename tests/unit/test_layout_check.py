@@ -102,13 +102,27 @@ def test_the_command_names_each_deviation_and_exits_1(tmp_path):
 
 
 def test_a_collegial_body_never_signs_k_t():
-    """T/M is how a collegial body signs; "K/T CHI BỘ" or "K/T BAN THƯỜNG VỤ" is flagged, "K/T BÍ THƯ" is not."""
+    """T/M is how a collegial body signs, its deputy secretary too: on a chi bộ's paper "K/T CHI BỘ",
+    "K/T BAN THƯỜNG VỤ" and "K/T BÍ THƯ" are flagged (party-records.md §2, 36-HD/VPTW 1.7.1)."""
     template = TEMPLATES.get("bao-cao")
     for authority, flagged in (("K/T CHI BỘ", True), ("K/T BAN THƯỜNG VỤ", True), ("K/T CHI ỦY", True),
-                               ("T/M CHI BỘ", False)):
+                               ("K/T BÍ THƯ", True), ("T/M CHI BỘ", False)):
         document = Docx(io.BytesIO(render_example(template)))
         _replace(document.tables[-1].rows[0].cells[1].paragraphs[0], authority)
         out = io.BytesIO()
         document.save(out)
         codes = {d.code for d in check_layout(out.getvalue(), RULES).deviations}
         assert ("collegial_deputy" in codes) is flagged, authority
+
+
+def test_an_advisory_bodys_deputy_signs_k_t():
+    """A ban or văn phòng is not collegial: its deputy head signs "K/T TRƯỞNG BAN" and that is not flagged."""
+    document = Docx(io.BytesIO(render_example(TEMPLATES.get("bao-cao"))))
+    header = document.tables[0].rows[0].cells[0].paragraphs
+    star = next(i for i, p in enumerate(header) if p.text.strip() == "*")
+    _replace(header[star - 1], "BAN TỔ CHỨC")
+    _replace(document.tables[-1].rows[0].cells[1].paragraphs[0], "K/T TRƯỞNG BAN")
+    out = io.BytesIO()
+    document.save(out)
+    codes = {d.code for d in check_layout(out.getvalue(), RULES).deviations}
+    assert "collegial_deputy" not in codes and "authority_notation" not in codes, codes
