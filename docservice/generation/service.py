@@ -167,8 +167,23 @@ def _values(specs: dict[str, FieldSpec], fields: BaseModel) -> dict[str, Any]:
     return {name: _value(spec, getattr(fields, name)) for name, spec in specs.items()}
 
 
+_UY = re.compile(r"(?<!\w)(u|U)(ỷ|Ỷ)(?!\w)")
+
+
+def _one_uy(value: Any) -> Any:
+    """The word "ủy" (đảng ủy, ủy ban, ủy viên) spelled one way through a printed paper, as the names the
+    header prints are ("uỷ" typed in a recipient or the body becomes "ủy"); other words stay as typed."""
+    if isinstance(value, str):
+        return _UY.sub(lambda m: "ủy" if m.group(1) == "u" else ("ỦY" if m.group(2) == "Ỷ" else "Ủy"), value)
+    if isinstance(value, list):
+        return [_one_uy(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _one_uy(item) for key, item in value.items()}
+    return value
+
+
 def _field_values(template: Template, fields: BaseModel) -> dict[str, Any]:
-    return _values(template.manifest.fields, fields)
+    return {name: _one_uy(value) for name, value in _values(template.manifest.fields, fields).items()}
 
 
 def _signature(values: dict[str, Any], org: Organization, profile: RuleProfile) -> dict[str, str]:

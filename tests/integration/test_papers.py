@@ -48,12 +48,16 @@ def test_a_dang_bo_added_on_the_admin_page_issues_as_its_committee_and_its_cells
                          name="Chi bộ Thôn 1")
     fields = dict(svc.templates.get("quyet-dinh-khen-thuong").manifest.example)
     fields["date"] = "2026-03-02"
+    # "uỷ" typed the old way in the paper's own text is printed as the header prints it
+    fields["recipients"] = ["Ban Thường vụ Đảng uỷ xã", "Uỷ ban Kiểm tra Đảng uỷ"]
+    fields["achievement"] = "hoàn thành xuất sắc nhiệm vụ uỷ viên năm 2025"
     decision = client.post("/api/v1/documents", headers=admin, json={
         "template": "quyet-dinh-khen-thuong", "organization_id": commune, "fields": fields})
     assert decision.status_code == 201, decision.json
     text = _pdf_text(client, admin, decision.json)
     assert "ĐẢNG BỘ TỈNH HÀ SƠN ĐẢNG ỦY XÃ HÒA BÌNH" in text and "ĐẢNG BỘ XÃ HOÀ BÌNH *" not in text
-    assert "UỶ" not in text and "uỷ" not in text
+    assert "UỶ" not in text and "uỷ" not in text and "Uỷ" not in text
+    assert "Ủy ban Kiểm tra Đảng ủy" in text and "nhiệm vụ ủy viên" in text
     fields = dict(svc.templates.get("nghi-quyet-chi-bo").manifest.example)
     fields.pop("recipients", None)
     resolution = client.post("/api/v1/documents", headers=admin, json={
