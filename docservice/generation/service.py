@@ -30,6 +30,7 @@ from docservice.generation.member_papers import (
     member_named,
     read_member,
 )
+from docservice.generation.pdf_layout import check_pdf
 from docservice.generation.render import render_docx, render_uploaded
 from docservice.numbering import SequenceKey, check_in_order, issue_numbered
 from docservice.oversight.calendar import add_months
@@ -167,6 +168,8 @@ def _values(specs: dict[str, FieldSpec], fields: BaseModel) -> dict[str, Any]:
     return {name: _value(spec, getattr(fields, name)) for name, spec in specs.items()}
 
 
+PRINTED_ADVICE = {"date_line_wrapped": " Địa danh quá dài cho dòng này: quản trị rút gọn địa danh của tổ chức "
+                                        "(ví dụ \"Mộc Châu\" thay cho \"Thị trấn Nông trường Mộc Châu\")."}
 _UY = re.compile(r"(?<!\w)(u|U)(ỷ|Ỷ)(?!\w)")
 
 
@@ -364,6 +367,8 @@ def generate_document(
     def store(session: Session, sequence: int, prepared: tuple[str, bytes, bytes]) -> Document:
         check_in_order(session, plan.key, plan.fields.date, plan.term)  # again, under the sequence's lock
         number, docx, pdf = prepared
+        printed = [f"Bản in: {d.message}{PRINTED_ADVICE.get(d.code, '')}"  # what only the printed pages show
+                   for d in check_pdf(pdf, plan.profile)]
         document = Document(
             template=template.key, template_version=template.manifest.version, organization_id=plan.org.id,
             doc_type=doc_type, term_id=plan.key.term_id, sequence=sequence, number=number,
@@ -372,7 +377,7 @@ def generate_document(
             fields=plan.fields.model_dump(mode="json"), docx_sha256=stored.put_bytes(docx)[0],
             pdf_sha256=stored.put_bytes(pdf)[0], created_by=principal.user_id, meeting_id=request.meeting_id,
             member_id=plan.paper.member.id if plan.paper.member is not None else request.member_id,
-            warnings=plan.warnings,
+            warnings=plan.warnings + printed,
         )
         session.add(document)
         session.flush()

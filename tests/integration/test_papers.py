@@ -136,3 +136,20 @@ def test_an_award_names_each_comrade_once(client, auth, world, svc):
     text = _pdf_text(client, admin, made.json)
     assert "1. Đồng chí Lê Văn Cường," in text and "2. Đồng chí Trần Thị Bích," in text
     assert "3. Đồng chí Đồng Chính Nghĩa," in text and "Đồng chí Đồng chí" not in text
+
+
+def test_a_paper_whose_printed_pages_break_the_layout_says_so(client, auth, world, svc):
+    """The place-and-date line of a very long place name wraps however the header's columns are shared: the
+    paper is made (it is still the cell's paper) and carries a warning read from its printed pages, saying
+    what to do; an ordinary place gives none."""
+    admin = auth("admin")
+    long_place = _organization(client, admin, parent_id=world.root_id, code="cb-nong-truong", kind="chi_bo",
+                               name="Chi bộ Đội sản xuất số 3", place="Thị trấn Nông trường Mộc Châu")
+    fields = {**svc.templates.get("nghi-quyet-chi-bo").manifest.example, "date": "2026-12-25"}
+    made = client.post("/api/v1/documents", headers=admin, json={
+        "template": "nghi-quyet-chi-bo", "organization_id": long_place, "fields": fields})
+    assert made.status_code == 201, made.json
+    assert any(w.startswith("Bản in: Dòng địa danh") and "rút gọn địa danh" in w for w in made.json["warnings"])
+    ordinary = client.post("/api/v1/documents", headers=admin, json={
+        "template": "nghi-quyet-chi-bo", "organization_id": world.dong_id, "fields": fields})
+    assert ordinary.status_code == 201 and not any(w.startswith("Bản in") for w in ordinary.json["warnings"])
