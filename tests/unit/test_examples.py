@@ -9,10 +9,12 @@ import pytest
 from docservice.db.models import Meeting, MeetingAttendance, MemberStatus, Organization, OrgKind, Position
 from docservice.generation.catalogue import TemplateCatalogue
 from docservice.generation.checks import check_rules
+from docservice.generation.member_papers import check_decision_dates, derived_dates
 from docservice.generation.service import validate_fields
 from docservice.meetings.arithmetic import Votes, attendance_summary, quorum, vote_base, vote_result
 from docservice.meetings.documents import composition, vote_lines
 from docservice.meetings.service import attendees_of
+from docservice.oversight.calendar import add_months
 from docservice.rules import default_rules
 
 TEMPLATES = TemplateCatalogue(Path(__file__).resolve().parents[2] / "templates_docx")
@@ -20,8 +22,17 @@ TEMPLATES = TemplateCatalogue(Path(__file__).resolve().parents[2] / "templates_d
 
 @pytest.mark.parametrize("template", TEMPLATES.all(), ids=lambda t: t.key)
 def test_every_example_passes_the_rule_checks_of_real_input(template):
-    fields = validate_fields(template, dict(template.manifest.example), "Đảng ủy phường An Phú")
-    check_rules(fields.model_dump(), default_rules().for_date(fields.date), template.manifest.vote_rule)
+    """The dates a real request derives (end of probation, taking effect), the decision-date check, the rule
+    checks — and no warning: an example is a paper made in time and in order."""
+    example = dict(template.manifest.example)
+    profile = default_rules().for_date(dt.date.fromisoformat(example["date"]))
+    example.update(derived_dates(example, profile, set(template.manifest.fields)))
+    fields = validate_fields(template, example, "Đảng ủy phường An Phú")
+    values = fields.model_dump()
+    check_decision_dates(values, template.manifest.member_event)
+    assert check_rules(values, profile, template.manifest.vote_rule) == []
+    if "official_from" in template.manifest.fields and values.get("admitted_on"):
+        assert values["official_from"] == add_months(values["admitted_on"], profile.oversight.probation_months)
 
 
 def _row(i, name, attendance="present", reason=None, status=MemberStatus.chinh_thuc):
