@@ -157,7 +157,10 @@ def _state(session: Session, member: Member, day: dt.date) -> MemberState | None
         joined = member.admission_decided_on or member.admitted_on
         if joined is not None and day < joined:
             return None
-        return MemberState(member.id, member.full_name, member.organization_id, member.position, member.status,
+        status = member.status
+        if status is MemberStatus.chinh_thuc and member.official_on is not None and day < member.official_on:
+            status = MemberStatus.du_bi  # official only from the official date, never before it
+        return MemberState(member.id, member.full_name, member.organization_id, member.position, status,
                            member.exempted, member.temporary, member.suspended, member.admitted_on or day)
     return state
 

@@ -353,3 +353,27 @@ def test_a_vote_base_larger_than_the_record_allows_is_a_warning(client, auth, wo
                    {**fields, "members_total": could_vote, "members_present": could_vote, "votes_for": could_vote})
     assert within.status_code == 201, within.json
     assert within.json["warnings"] == []
+
+
+def test_a_member_entered_without_history_is_official_only_from_the_official_date(client, auth, world, svc):
+    """Data from before histories were kept: the record says official, but a paper dated before the official
+    date prints the member as probationary, with no card."""
+    with svc.catalogue.session() as session:
+        member = Member(organization_id=world.dong_id, full_name="Lò Văn Pọm", status=MemberStatus.chinh_thuc,
+                        birth_date=dt.date(1990, 5, 1), admitted_on=dt.date(2025, 1, 10),
+                        official_on=dt.date(2026, 1, 10), card_number="31.000888")
+        session.add(member)
+        session.flush()
+        member_id = member.id
+    admin = auth("admin")
+    fields = _fields(svc, "giay-gioi-thieu-sinh-hoat-dang", valid_until="2026-12-31")
+    before = _post(client, admin, "giay-gioi-thieu-sinh-hoat-dang", world.root_id, member_id,
+                   {**fields, "date": "2025-12-01"})
+    assert before.status_code == 201, before.json
+    after = _post(client, admin, "giay-gioi-thieu-sinh-hoat-dang", world.root_id, member_id,
+                  {**fields, "date": "2026-02-02"})
+    assert after.status_code == 201, after.json
+    with svc.catalogue.reader() as session:
+        early, late = session.get(Document, before.json["id"]), session.get(Document, after.json["id"])
+        assert early.fields["member_status"] == "dự bị" and early.fields["card_number"] is None
+        assert late.fields["member_status"] == "chính thức" and late.fields["card_number"] == "31.000888"
