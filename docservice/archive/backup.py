@@ -24,10 +24,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from docservice.archive.blobs import sha256_of
+from docservice.archive.engines import ArchiveEngines
 from docservice.db.models import Document, Record, TemplateVersion
 from docservice.errors import Conflict, ValidationFailed
 from docservice.security.checkpoints import Checkpoint, append_checkpoint, head_of
-from docservice.services import Services
 
 SQLITE_NAME = "catalogue.sqlite3"
 CHECKPOINTS = "audit-checkpoints.jsonl"
@@ -55,10 +55,10 @@ def _refers_to(connection: Connection) -> tuple[list[str], Checkpoint | None]:
         return _digests(connection), head_of(session)
 
 
-def _snapshot(services: Services, out: Path) -> tuple[str, list[str], Checkpoint | None]:
+def _snapshot(engines: ArchiveEngines, out: Path) -> tuple[str, list[str], Checkpoint | None]:
     """Copy the catalogue to ``out``; return its kind, the digests *that copy* refers to and its audit head."""
-    if services.catalogue.is_sqlite:
-        source = sqlite3.connect(services.catalogue.engine.url.database)
+    if engines.catalogue.is_sqlite:
+        source = sqlite3.connect(engines.catalogue.engine.url.database)
         target = sqlite3.connect(out / SQLITE_NAME)
         with target:
             source.backup(target)
@@ -70,45 +70,46 @@ def _snapshot(services: Services, out: Path) -> tuple[str, list[str], Checkpoint
                 return "sqlite", *_refers_to(connection)
         finally:
             engine.dispose()
-    with services.catalogue.engine.connect() as connection:  # pg_dump and the digests see one snapshot
+    with engines.catalogue.engine.connect() as connection:  # pg_dump and the digests see one snapshot
         connection = connection.execution_options(isolation_level="REPEATABLE READ")
         with connection.begin():
             snapshot = connection.scalar(text("SELECT pg_export_snapshot()"))
             subprocess.run(["pg_dump", "--format=custom", "--no-owner", f"--snapshot={snapshot}",
-                            f"--file={out / PG_NAME}", _pg_url(services.catalogue.url)],
+                            f"--file={out / PG_NAME}", _pg_url(engines.catalogue.url)],
                            check=True, capture_output=True, timeout=3600)
             return "postgresql", *_refers_to(connection)
 
 
-def backup(services: Services, out: Path, *, progress: Callable[[str], None] = lambda d: None) -> dict[str, object]:
+def backup(engines: ArchiveEngines, out: Path, *,
+           progress: Callable[[str], None] = lambda d: None) -> dict[str, object]:
     """Write a backup of the archive into the new folder ``out``; return its manifest."""
     if out.exists() and any(out.iterdir()):
         raise Conflict(f"Thư mục sao lưu {out} đã có dữ liệu; hãy chọn thư mục mới.")
     created = not out.exists()
     try:
-        return _write_backup(services, out, progress)
+        return _write_backup(engines, out, progress)
     except BaseException:  # a half-made backup must not pass for a backup
         for path in [out] if created else list(out.iterdir()):
             shutil.rmtree(path) if path.is_dir() else path.unlink()
         raise
 
 
-def _write_backup(services: Services, out: Path, progress: Callable[[str], None]) -> dict[str, object]:
+def _write_backup(engines: ArchiveEngines, out: Path, progress: Callable[[str], None]) -> dict[str, object]:
     (out / "files").mkdir(parents=True, exist_ok=True)
-    kind, digests, head = _snapshot(services, out)
+    kind, digests, head = _snapshot(engines, out)
     files = []
     for digest in digests:
         target = out / "files" / digest[:2] / digest[2:4] / digest
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(services.blobs.path_of(digest), target)
+        shutil.copyfile(engines.blobs.path_of(digest), target)
         if sha256_of(target) != digest:
             raise ValidationFailed(f"Tệp {digest} trong kho không còn đúng mã băm; hãy chạy docservice fixity.")
         files.append({"sha256": digest, "size": target.stat().st_size})
         progress(digest)
-    secret = services.settings.archive_dir / "secret_key"
+    secret = engines.settings.archive_dir / "secret_key"
     if secret.exists():
         shutil.copyfile(secret, out / "secret_key")
-    _audit_files(services, out, head)
+    _audit_files(engines, out, head)
     dump = out / (SQLITE_NAME if kind == "sqlite" else PG_NAME)
     manifest = {"created_at": dt.datetime.now(dt.UTC).isoformat(), "catalogue": kind,
                 "catalogue_sha256": sha256_of(dump), "files": files,
@@ -119,10 +120,10 @@ def _write_backup(services: Services, out: Path, progress: Callable[[str], None]
     return manifest
 
 
-def _audit_files(services: Services, out: Path, head: Checkpoint | None) -> None:
+def _audit_files(engines: ArchiveEngines, out: Path, head: Checkpoint | None) -> None:
     """The audit checkpoints into the backup, with one more for the snapshot's head (also added to the
     archive's own file); the audit key too when it lives in the archive dir (kept elsewhere, it stays there)."""
-    settings = services.settings
+    settings = engines.settings
     live = settings.audit_checkpoints_path
     if live.exists():
         shutil.copyfile(live, out / CHECKPOINTS)
@@ -145,13 +146,13 @@ def _read_manifest(source: Path) -> dict[str, object]:
     return json.loads(text)
 
 
-def _empty_target(services: Services) -> None:
-    blobs = list(services.blobs.digests())
-    if services.catalogue.is_sqlite:
-        database = Path(services.catalogue.engine.url.database)
+def _empty_target(engines: ArchiveEngines) -> None:
+    blobs = list(engines.blobs.digests())
+    if engines.catalogue.is_sqlite:
+        database = Path(engines.catalogue.engine.url.database)
         has_catalogue = database.exists() and database.stat().st_size > 0
     else:
-        has_catalogue = bool(inspect(services.catalogue.engine).get_table_names())
+        has_catalogue = bool(inspect(engines.catalogue.engine).get_table_names())
     if blobs or has_catalogue:
         raise Conflict("Chỉ khôi phục vào nơi lưu trữ trống (chưa có cơ sở dữ liệu và tệp).")
 
@@ -176,43 +177,43 @@ def _verify_files(source: Path, manifest: dict[str, object], progress: Callable[
                                errors={"files": ", ".join(bad[:10])})
 
 
-def restore(services: Services, source: Path, *, progress: Callable[[str], None] = lambda d: None) -> int:
+def restore(engines: ArchiveEngines, source: Path, *, progress: Callable[[str], None] = lambda d: None) -> int:
     """Restore ``source`` into this empty data root; every hash is checked first. Returns file count."""
     manifest = _read_manifest(source)
-    _empty_target(services)
+    _empty_target(engines)
     _verify_files(source, manifest, progress)
     if manifest["catalogue"] == "sqlite":
-        if not services.catalogue.is_sqlite:
+        if not engines.catalogue.is_sqlite:
             raise Conflict("Bản sao lưu SQLite chỉ khôi phục vào kho dùng SQLite.")
-        services.catalogue.dispose()
-        target = Path(services.catalogue.engine.url.database)
+        engines.catalogue.dispose()
+        target = Path(engines.catalogue.engine.url.database)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source / SQLITE_NAME, target)
     else:
-        if services.catalogue.is_sqlite:
+        if engines.catalogue.is_sqlite:
             raise Conflict("Bản sao lưu PostgreSQL chỉ khôi phục vào kho dùng PostgreSQL.")
         subprocess.run(["pg_restore", "--no-owner", "--single-transaction", "--exit-on-error",
-                        f"--dbname={_pg_url(services.catalogue.url)}", str(source / PG_NAME)],
+                        f"--dbname={_pg_url(engines.catalogue.url)}", str(source / PG_NAME)],
                        check=True, capture_output=True, timeout=3600)
     for entry in manifest["files"]:  # type: ignore[union-attr]
         digest = entry["sha256"]
-        services.blobs.put_file(source / "files" / digest[:2] / digest[2:4] / digest)
+        engines.blobs.put_file(source / "files" / digest[:2] / digest[2:4] / digest)
     secret = source / "secret_key"
-    target_secret = services.settings.archive_dir / "secret_key"
+    target_secret = engines.settings.archive_dir / "secret_key"
     if secret.exists() and not target_secret.exists():
         shutil.copyfile(secret, target_secret)
         os.chmod(target_secret, 0o600)
-    _restore_audit_files(services, source)
+    _restore_audit_files(engines, source)
     return len(manifest["files"])  # type: ignore[arg-type]
 
 
-def _restore_audit_files(services: Services, source: Path) -> None:
+def _restore_audit_files(engines: ArchiveEngines, source: Path) -> None:
     """The backup's checkpoints, and its audit key (over the one the empty root was given), so the restored
     chain verifies and goes on under the same key. A key kept outside the archive must be in place already."""
-    settings = services.settings
+    settings = engines.settings
     if (source / AUDIT_KEY).exists():
         shutil.copyfile(source / AUDIT_KEY, settings.audit_key_path)
         os.chmod(settings.audit_key_path, 0o600)
-        services.catalogue.audit_key = settings.resolved_audit_key()
+        engines.catalogue.audit_key = settings.resolved_audit_key()
     if (source / CHECKPOINTS).exists():
         shutil.copyfile(source / CHECKPOINTS, settings.audit_checkpoints_path)

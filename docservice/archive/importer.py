@@ -27,15 +27,16 @@ from pydantic import ValidationError
 from sqlalchemy import func, select, update
 
 from docservice.archive.blobs import sha256_of
+from docservice.archive.engines import ArchiveEngines
 from docservice.archive.metadata import HIGH, LOW, Reading, read_metadata
 from docservice.archive.service import (
     ArchiveOptions,
     Inspection,
     RecordMetadata,
-    _new_record,
-    _resolve,
-    _store,
     inspect_upload,
+    new_record,
+    resolve_metadata,
+    store_record,
 )
 from docservice.archive.staging import staged_files
 from docservice.db.models import ImportItem, Job, Organization, Record, User
@@ -43,7 +44,6 @@ from docservice.errors import Conflict, DocserviceError, NotFound, ValidationFai
 from docservice.processes import alive
 from docservice.security import policy
 from docservice.security.audit import append_event
-from docservice.services import Services
 from docservice.validation import field_errors
 
 MANIFEST_COLUMNS = ("file", "doc_type", "number", "date", "organization", "title", "signer", "confidentiality",
@@ -114,7 +114,7 @@ def _manifest_date(value: str) -> dt.date:
 
 @dataclass
 class _Context:
-    services: Services
+    engines: ArchiveEngines
     job: Job
     principal: policy.Principal
     organizations: list[Organization]  # those the importer may see
@@ -141,7 +141,7 @@ def _metadata(path: Path, seen: Inspection, row: dict[str, str] | None, ctx: _Co
               ) -> tuple[dict[str, Any], list[str], dict[str, str]]:
     """The record's metadata, the reasons to review it, and the confidence of each field."""
     given = _from_manifest(row, ctx) if row else {}
-    profile = ctx.services.rules.current()
+    profile = ctx.engines.rules.current()
     read = read_metadata(seen.text.text, profile, ctx.every_organization)
     values, confidence, reasons = dict(given), {k: "manifest" for k in given}, []
     for name in ("doc_type", "number", "date", "organization_id", "title"):
@@ -206,7 +206,7 @@ def _item(session: Any, ctx: _Context, relative: str, outcome: str, *, sha256: s
 
 def _refuse(ctx: _Context, relative: str, sha256: str | None, error: DocserviceError) -> None:
     details = "; ".join(f"{k}: {v}" for k, v in (error.errors or {}).items())
-    with ctx.services.catalogue.session() as session:
+    with ctx.engines.catalogue.session() as session:
         _item(session, ctx, relative, "refused", sha256=sha256, reason=f"{error.detail} {details}".strip())
 
 
@@ -216,22 +216,22 @@ def _import_one(ctx: _Context, directory: Path, path: Path) -> None:
         _refuse(ctx, relative, None, ValidationFailed("Tệp là liên kết trỏ ra ngoài thư mục đang nhập; không nhập."))
         return
     sha256 = sha256_of(path)
-    with ctx.services.catalogue.reader() as session:
+    with ctx.engines.catalogue.reader() as session:
         kept = select(Record.id).where(Record.sha256 == sha256, Record.disposed_at.is_(None)).limit(1)
         present = session.scalar(kept)
         if present is not None:  # the importer holds these very bytes; it learns the id only if cleared
             present_visible = session.scalar(policy.visible(Record, ctx.principal).with_only_columns(Record.id)
                                              .where(Record.id == present))
     if present is not None:
-        with ctx.services.catalogue.session() as session:
+        with ctx.engines.catalogue.session() as session:
             _item(session, ctx, relative, "already_present", sha256=sha256, record_id=present_visible)
         return
     try:
         seen = inspect_upload(path, sha256, ctx.options)
         values, reasons, confidence = _metadata(path, seen, ctx.manifest.get(relative), ctx)
         meta = RecordMetadata.model_validate(values)
-        with ctx.services.catalogue.reader() as session:
-            meta, _ = _resolve(session, meta, ctx.principal, ctx.services.rules)
+        with ctx.engines.catalogue.reader() as session:
+            meta, _ = resolve_metadata(session, meta, ctx.principal, ctx.engines.rules)
             policy.get_organization(session, meta.organization_id, ctx.principal)
             twin = _same_number(session, meta, ctx.principal)
         if twin is not None:
@@ -246,33 +246,33 @@ def _import_one(ctx: _Context, directory: Path, path: Path) -> None:
     except DocserviceError as exc:
         _refuse(ctx, relative, sha256, exc)
         return
-    with staged_files(ctx.services.blobs, ctx.services.catalogue) as stored, \
-            ctx.services.catalogue.session() as session:
+    with staged_files(ctx.engines.blobs, ctx.engines.catalogue) as stored, \
+            ctx.engines.catalogue.session() as session:
         stored_sha, size = stored.put_file(path)
-        record = _new_record(meta, seen, stored_sha, size, seen.warnings, ctx.principal)
+        record = new_record(meta, seen, stored_sha, size, seen.warnings, ctx.principal)
         record.needs_review, record.review_reasons = bool(reasons), reasons
         record.metadata_confidence, record.original_name = confidence, relative[:500]
-        _store(session, record, seen, ctx.principal, "record.import", None)
+        store_record(session, record, seen, ctx.principal, "record.import", None)
         _item(session, ctx, relative, "needs_review" if reasons else "imported", sha256=sha256,
               record_id=record.id)
 
 
-def counts(services: Services, job_id: int) -> dict[str, int]:
-    with services.catalogue.reader() as session:
+def counts(engines: ArchiveEngines, job_id: int) -> dict[str, int]:
+    with engines.catalogue.reader() as session:
         rows = session.execute(select(ImportItem.outcome, func.count()).where(ImportItem.job_id == job_id)
                                .group_by(ImportItem.outcome)).all()
     found = dict(rows)
     return {outcome: found.get(outcome, 0) for outcome in OUTCOMES}
 
 
-def prepare(services: Services, directory: Path, manifest: Path | None, principal: policy.Principal, *,
+def prepare(engines: ArchiveEngines, directory: Path, manifest: Path | None, principal: policy.Principal, *,
             organization_id: int | None = None, resume: bool = True) -> Job:
     """The import job for ``directory``: the unfinished one for the same folder, or a new one."""
     directory = directory.resolve()
     if not directory.is_dir():
         raise NotFound(f"Không có thư mục {directory.name}.")
     params = {"directory": str(directory), "manifest": str(manifest.resolve()) if manifest else None}
-    with services.catalogue.session() as session:
+    with engines.catalogue.session() as session:
         if resume:
             mine = Job.created_by.is_(None) if principal.user_id is None else Job.created_by == principal.user_id
             for job in session.scalars(select(Job).where(Job.kind == "import", Job.status != "done", mine)
@@ -319,19 +319,19 @@ def _owns_folder(session: Any, principal: policy.Principal, name: str) -> bool:
     return session.scalar(select(Organization.parent_id).where(Organization.id == principal.scope_org_id)) is None
 
 
-def web_path(services: Services, relative: str, principal: policy.Principal, *, field: str = "directory") -> Path:
+def web_path(engines: ArchiveEngines, relative: str, principal: policy.Principal, *, field: str = "directory") -> Path:
     """The folder (or file) a web user named under the import root, if it lies in the caller's part of it.
 
     Somebody else's folder answers exactly like a folder that does not exist, so nobody learns what
     other organisations keep there; a path that climbs out, or a link that leads out, is refused."""
-    root = services.settings.import_root
+    root = engines.settings.import_root
     if root is None:
         raise Conflict("Máy chủ chưa cấu hình thư mục nhập (DOCSERVICE_IMPORT_ROOT); hãy dùng lệnh docservice import.")
     parts = PurePosixPath(relative).parts
     if _UNSAFE_PATH.search(relative) or not parts or parts[0] == "/" or any(p in (".", "..") for p in parts):
         message = "Đường dẫn tính từ thư mục nhập, không có ký tự điều khiển, \"\\\", \".\" hay \"..\"."
         raise ValidationFailed(message, errors={field: message})
-    with services.catalogue.reader() as session:
+    with engines.catalogue.reader() as session:
         owned = _owns_folder(session, principal, parts[0])
     missing = NotFound(f"Không có «{relative}» trong phần thư mục nhập của bạn.", errors={field: "Không có."})
     if not owned:
@@ -354,28 +354,28 @@ def _within(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
-def start_web_import(services: Services, principal: policy.Principal, *, directory: str, manifest: str | None,
+def start_web_import(engines: ArchiveEngines, principal: policy.Principal, *, directory: str, manifest: str | None,
                      organization_id: int | None) -> Job:
     """An import started from the API or a page: a folder (and manifest) of the caller's part of the
     import root, records defaulting to an organisation of the caller's scope."""
     policy.require(principal, "import.run")
-    folder = web_path(services, directory, principal)
+    folder = web_path(engines, directory, principal)
     if not folder.is_dir():
         raise NotFound(f"«{directory}» không phải là thư mục.", errors={"directory": "Không phải thư mục."})
-    listing = web_path(services, manifest, principal, field="manifest") if manifest else None
+    listing = web_path(engines, manifest, principal, field="manifest") if manifest else None
     if listing is not None:
         if not listing.is_file():
             raise NotFound("Không có tệp kê khai này trong thư mục nhập.", errors={"manifest": "Không có."})
         read_manifest(listing)
     org_id = organization_id or principal.scope_org_id
-    with services.catalogue.reader() as session:
+    with engines.catalogue.reader() as session:
         policy.get_organization(session, org_id, principal)
-    return prepare(services, folder, listing, principal, organization_id=org_id)
+    return prepare(engines, folder, listing, principal, organization_id=org_id)
 
 
-def job_principal(services: Services, job: Job) -> policy.Principal:
+def job_principal(engines: ArchiveEngines, job: Job) -> policy.Principal:
     """The user who started a web import, with their scope and clearance as they are now."""
-    with services.catalogue.reader() as session:
+    with engines.catalogue.reader() as session:
         user = session.get(User, job.created_by) if job.created_by else None
         if user is None or not user.active:
             raise Conflict("Người tạo lần nhập không còn hoạt động; lần nhập dừng lại.")
@@ -384,9 +384,9 @@ def job_principal(services: Services, job: Job) -> policy.Principal:
     return principal
 
 
-def recover_interrupted(services: Services) -> list[int]:
+def recover_interrupted(engines: ArchiveEngines) -> list[int]:
     """Web imports left running by a worker of this host that died: queued again, to resume."""
-    with services.catalogue.session() as session:
+    with engines.catalogue.session() as session:
         stuck = [job for job in session.scalars(select(Job).where(Job.kind == "import", Job.status == "running"))
                  if job.created_by is not None and job.params.get("runner_host") == socket.gethostname()
                  and not _runner_alive(job) and job.params.get("runner_pid") != os.getpid()]
@@ -395,11 +395,11 @@ def recover_interrupted(services: Services) -> list[int]:
         return [job.id for job in stuck]
 
 
-def run(services: Services, job_id: int, principal: policy.Principal, *,
+def run(engines: ArchiveEngines, job_id: int, principal: policy.Principal, *,
         progress: Callable[[Path], None] = lambda path: None, before: Callable[[int], None] = lambda left: None
         ) -> ImportSummary:
     """Import every file of the job's folder not yet done; write the report; return the summary."""
-    with services.catalogue.session() as session:
+    with engines.catalogue.session() as session:
         job = session.get(Job, job_id)
         job.status, job.started_at = "running", job.started_at or dt.datetime.now(dt.UTC)
         _claim(job)
@@ -413,40 +413,40 @@ def run(services: Services, job_id: int, principal: policy.Principal, *,
     default_org = next((o for o in organizations if o.id == default_id), None)
     if default_org is None:
         raise NotFound("Tổ chức mặc định của lần nhập không thuộc phạm vi của bạn.")
-    settings = services.settings
-    ctx = _Context(services, job, principal, organizations, every_organization, default_org, manifest,
+    settings = engines.settings
+    ctx = _Context(engines, job, principal, organizations, every_organization, default_org, manifest,
                    ArchiveOptions(settings.trust_roots, settings.max_pages, settings.ocr_max_pages,
-                                  sandbox=services.sandbox))
-    services.blobs.remove_stale_temporary()
+                                  sandbox=engines.sandbox))
+    engines.blobs.remove_stale_temporary()
     files = discover(directory)
     left = [p for p in files if str(p.relative_to(directory)) not in done]
-    _set_total(services, job_id, len(files))
+    _set_total(engines, job_id, len(files))
     before(len(left))
     for path in left:
         _import_one(ctx, directory, path)
         progress(path)
-    return finish(services, job_id)
+    return finish(engines, job_id)
 
 
-def _set_total(services: Services, job_id: int, total: int) -> None:
-    with services.catalogue.session() as session:
+def _set_total(engines: ArchiveEngines, job_id: int, total: int) -> None:
+    with engines.catalogue.session() as session:
         session.get(Job, job_id).total = total
 
 
-def finish(services: Services, job_id: int) -> ImportSummary:
+def finish(engines: ArchiveEngines, job_id: int) -> ImportSummary:
     """Mark the job done, write its machine-readable report next to the archive, return the summary."""
-    summary = ImportSummary(job_id, counts(services, job_id))
-    with services.catalogue.reader() as session:
+    summary = ImportSummary(job_id, counts(engines, job_id))
+    with engines.catalogue.reader() as session:
         items = session.scalars(select(ImportItem).where(ImportItem.job_id == job_id).order_by(ImportItem.id)).all()
         report_items = [{"file": i.path, "sha256": i.sha256, "outcome": i.outcome, "reason": i.reason,
                          "record_id": i.record_id} for i in items]
     summary.refusals = [{"file": i["file"], "reason": i["reason"]} for i in report_items if i["outcome"] == "refused"]
-    folder = services.settings.archive_dir / "reports"
+    folder = engines.settings.archive_dir / "reports"
     folder.mkdir(parents=True, exist_ok=True)
     summary.report = folder / f"import-{job_id}.json"
     summary.report.write_text(json.dumps({"job": job_id, "counts": summary.counts, "items": report_items},
                                          ensure_ascii=False, indent=1), encoding="utf-8")
-    with services.catalogue.session() as session:
+    with engines.catalogue.session() as session:
         job = session.get(Job, job_id)
         job.status, job.finished_at = "done", dt.datetime.now(dt.UTC)
         job.progress = sum(summary.counts.values())

@@ -77,7 +77,7 @@ class RecordMetadata(BaseModel):
         return normalize(value).strip() or None if value is not None else None
 
 
-def _resolve(session: Session, meta: RecordMetadata, principal: policy.Principal,
+def resolve_metadata(session: Session, meta: RecordMetadata, principal: policy.Principal,
              rules: RuleBook) -> tuple[RecordMetadata, Document | None]:
     """Fill missing metadata from the linked document, then check what is still required."""
     doc, explicit_level = None, meta.confidentiality
@@ -190,7 +190,7 @@ def inspect_upload(upload: Path, sha256: str, options: ArchiveOptions) -> Inspec
     return Inspection(sha256, facts, text, signatures, roots_fingerprint(roots), warnings)
 
 
-def _new_record(meta: RecordMetadata, seen: Inspection, stored_sha: str, size: int, warnings: list[str],
+def new_record(meta: RecordMetadata, seen: Inspection, stored_sha: str, size: int, warnings: list[str],
                 principal: policy.Principal, supersedes: int | None = None) -> Record:
     return Record(
         sha256=stored_sha, size=size, pages=seen.facts.pages, organization_id=meta.organization_id,
@@ -203,7 +203,7 @@ def _new_record(meta: RecordMetadata, seen: Inspection, stored_sha: str, size: i
     )
 
 
-def _store(session: Session, record: Record, seen: Inspection, principal: policy.Principal, action: str,
+def store_record(session: Session, record: Record, seen: Inspection, principal: policy.Principal, action: str,
            remote_addr: str | None) -> None:
     session.add(record)
     session.flush()
@@ -229,7 +229,7 @@ def archive_pdf(
     policy.require(principal, "record.create")
     sha256 = sha256_of(upload)
     with catalogue.reader() as session:
-        meta, document = _resolve(session, meta, principal, rules)
+        meta, document = resolve_metadata(session, meta, principal, rules)
         policy.get_organization(session, meta.organization_id, principal)
         policy.check_clearance(principal, meta.clearance)
         _refuse_duplicate(session, sha256, principal)
@@ -238,8 +238,8 @@ def archive_pdf(
     with staged_files(blobs, catalogue) as stored, catalogue.session() as session:
         _refuse_duplicate(session, sha256, principal)
         stored_sha, size = stored.put_file(upload)
-        record = _new_record(meta, seen, stored_sha, size, warnings, principal)
-        _store(session, record, seen, principal, "record.create", remote_addr)
+        record = new_record(meta, seen, stored_sha, size, warnings, principal)
+        store_record(session, record, seen, principal, "record.create", remote_addr)
     return record
 
 
@@ -263,7 +263,7 @@ def add_version(
             raise Conflict("Hồ sơ này đã có phiên bản mới hơn; hãy thêm phiên bản vào bản mới nhất.")
         before = _metadata_of(old)
         meta = RecordMetadata.model_validate({**before, **changes})
-        meta, document = _resolve(session, meta, principal, rules)
+        meta, document = resolve_metadata(session, meta, principal, rules)
         diff = _diff(before, meta)
         _guard_correction(principal, diff, reason)
         policy.get_organization(session, meta.organization_id, principal)
@@ -277,9 +277,9 @@ def add_version(
         if old is None or old.superseded:
             raise Conflict("Hồ sơ này vừa có phiên bản mới hơn.")
         stored_sha, size = stored.put_file(upload)
-        record = _new_record(meta, seen, stored_sha, size, warnings, principal, supersedes=old.id)
+        record = new_record(meta, seen, stored_sha, size, warnings, principal, supersedes=old.id)
         old.superseded = True
-        _store(session, record, seen, principal, "record.version", remote_addr)
+        store_record(session, record, seen, principal, "record.version", remote_addr)
         if diff:
             session.add(RecordMetadataVersion(record_id=record.id, version=1, changes=diff, reason=reason,
                                               changed_by=principal.user_id))
@@ -327,7 +327,7 @@ def _apply_changes(session: Session, record: Record, changes: dict[str, object],
     if record.disposed_at is not None:
         raise Gone(f"Hồ sơ số {record.id} đã được hủy; không sửa được thông tin.")
     before = _metadata_of(record)
-    meta, _ = _resolve(session, RecordMetadata.model_validate({**before, **changes}), principal, rules)
+    meta, _ = resolve_metadata(session, RecordMetadata.model_validate({**before, **changes}), principal, rules)
     diff = {k: v for k, v in _diff(before, meta).items() if k in CORRECTABLE}
     if "organization_id" in diff:
         policy.get_organization(session, meta.organization_id, principal)
