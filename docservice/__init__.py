@@ -56,7 +56,3 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> OpenAPI:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
     return app
 
-
-def services(app: Any) -> Services:
-    """The engines of ``app`` (``app.extensions["docservice"]``)."""
-    return app.extensions["docservice"]

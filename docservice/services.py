@@ -138,3 +138,10 @@ class Services:
         path = self.settings.archive_dir / "tmp"
         path.mkdir(parents=True, exist_ok=True)
         return path
+
+
+def current_services() -> Services:
+    """The engines of the application serving this request: the one way a page or an endpoint reaches them."""
+    from flask import current_app
+
+    return current_app.extensions["docservice"]

@@ -10,12 +10,20 @@ from collections.abc import Iterator
 from flask import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from docservice.api.context import api_blueprint, caller, dump, file_response, paginate, problems, services
+from docservice.api.context import (
+    api_blueprint,
+    caller,
+    dump,
+    file_response,
+    paginate,
+    problems,
+)
 from docservice.api.schemas import Page
 from docservice.db.models import AuditEvent, Organization
 from docservice.errors import Forbidden
 from docservice.security import policy
 from docservice.security.audit import AuditFilter, csv_rows
+from docservice.services import current_services
 
 blueprint = api_blueprint("audit", "Nhật ký")
 
@@ -62,7 +70,7 @@ class AuditPage(BaseModel):
 def require_installation_admin(principal: policy.Principal) -> None:
     """The whole trail names records of every organisation: only admins of the root organisation read it."""
     policy.require(principal, "user.manage")
-    with services().catalogue.reader() as session:
+    with current_services().catalogue.reader() as session:
         org = session.get(Organization, principal.scope_org_id)
         if org is None or org.parent_id is not None:
             raise Forbidden("Chỉ quản trị viên của tổ chức cấp cao nhất được xem nhật ký.")
@@ -70,7 +78,7 @@ def require_installation_admin(principal: policy.Principal) -> None:
 
 def csv_response(wanted: AuditFilter) -> Response:
     """The events ``wanted`` as a streamed CSV download (UTF-8 with BOM, chain order)."""
-    catalogue = services().catalogue
+    catalogue = current_services().catalogue
 
     def stream() -> Iterator[str]:
         yield "\ufeff"
@@ -93,7 +101,7 @@ def csv_response(wanted: AuditFilter) -> Response:
 def list_events(query: AuditQuery):
     """Các sự kiện nhật ký, mới trước."""
     require_installation_admin(caller())
-    with services().catalogue.reader() as session:
+    with current_services().catalogue.reader() as session:
         rows, total = paginate(session, query.wanted().statement().order_by(AuditEvent.id.desc()), query)
         items = [AuditEventOut.model_validate(row, from_attributes=True) for row in rows]
     return dump(AuditPage(items=items, total=total, page=query.page, per_page=query.per_page))

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask import g, request
 
-from docservice.api.context import api_blueprint, authenticate_request, caller, dump, problems, services
+from docservice.api.context import api_blueprint, authenticate_request, caller, dump, problems
 from docservice.api.schemas import PasswordChange, TokenRequest, TokenResponse
 from docservice.db.models import User
 from docservice.registry.users import LoginLimits, change_own_password, login
 from docservice.security.audit import append_event
 from docservice.security.tokens import issue_token, revoke_token
+from docservice.services import current_services
 
 blueprint = api_blueprint("auth", "Xác thực", public=True)
 _TOKEN = {"security": [{"bearer": []}]}
@@ -21,7 +22,7 @@ def create_token(body: TokenRequest):
 
     Nhập sai mật khẩu nhiều lần liên tiếp thì tài khoản bị tạm khóa; quá nhiều lần sai từ một máy thì
     máy đó phải chờ (429, kèm ``Retry-After``)."""
-    svc = services()
+    svc = current_services()
     user_id = login(svc.catalogue, body.username, body.password, remote_addr=request.remote_addr,
                     action="auth.token", limits=LoginLimits.of(svc.settings))
     with svc.catalogue.session() as session:
@@ -34,7 +35,7 @@ def create_token(body: TokenRequest):
 def delete_token():
     """Đăng xuất: thu hồi token đang dùng."""
     authenticate_request()
-    with services().catalogue.session() as session:
+    with current_services().catalogue.session() as session:
         revoke_token(session, g.token)
         append_event(session, username=caller().username, action="auth.logout", object_type="user",
                      object_id=caller().user_id, remote_addr=request.remote_addr)
@@ -45,7 +46,7 @@ def delete_token():
 def change_password(body: PasswordChange):
     """Đổi mật khẩu của chính mình; mọi token cũ (kể cả token đang dùng) bị thu hồi."""
     authenticate_request()
-    svc = services()
+    svc = current_services()
     change_own_password(svc.catalogue, caller().user_id, body.current_password, body.new_password,
                         remote_addr=request.remote_addr, limits=LoginLimits.of(svc.settings))
     return "", 204

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import current_app, g, request
+from flask import g, request
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel
 from sqlalchemy import func, select
@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from docservice.errors import Unauthenticated
 from docservice.security.policy import Principal
 from docservice.security.tokens import user_for_token
-from docservice.services import Services
+from docservice.services import current_services
 
 PREFIX = "/api/v1"
 _PROBLEM_TEXT = {
@@ -31,10 +31,6 @@ def problems(*codes: int) -> dict[int, Any]:
             for code in codes}
 
 
-def services() -> Services:
-    return current_app.extensions["docservice"]
-
-
 def caller() -> Principal:
     """The authenticated caller of this request (set by ``authenticate_request``)."""
     return g.principal
@@ -46,7 +42,7 @@ def authenticate_request() -> None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated()
-    with services().catalogue.reader() as session:
+    with current_services().catalogue.reader() as session:
         user = user_for_token(session, token.strip())
         if user is None:
             raise Unauthenticated("Token không hợp lệ, đã hết hạn hoặc đã bị thu hồi.")
@@ -68,7 +64,7 @@ def audit_read(action: str, row: Any) -> None:
     """An audit event for reading a confidential (mật or above) document, record or meeting."""
     from docservice.security.audit import audit_reads, confidential_read
 
-    audit_reads(services().catalogue, caller(), action, [confidential_read(row)])
+    audit_reads(current_services().catalogue, caller(), action, [confidential_read(row)])
 
 
 _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -86,7 +82,7 @@ def audit_refused_write(response: Any) -> Any:
         rule = request.url_rule.rule if request.url_rule else request.path
         target = (request.view_args or {}).get("id")
         try:
-            with services().catalogue.session() as session:
+            with current_services().catalogue.session() as session:
                 append_event(session, username=principal.username, action=f"api.{request.method.lower()}",
                              object_type="route", object_id=target, outcome=_REFUSED[response.status_code],
                              remote_addr=request.remote_addr, detail=f"{request.method} {rule}")

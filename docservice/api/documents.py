@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from flask import send_file
 
-from docservice.api.context import PREFIX, api_blueprint, audit_read, caller, dump, file_response, problems, services
+from docservice.api.context import (
+    PREFIX,
+    api_blueprint,
+    audit_read,
+    caller,
+    dump,
+    file_response,
+    problems,
+)
 from docservice.api.schemas import DocumentCreate, DocumentOut, IdPath
 from docservice.db.models import Clearance, Document
 from docservice.generation.service import GenerationRequest, generate_document
 from docservice.security import policy
+from docservice.services import current_services
 
 blueprint = api_blueprint("documents", "Văn bản")
 
@@ -29,7 +38,7 @@ def document_out(doc: Document) -> DocumentOut:
 @blueprint.post("/documents", responses={201: DocumentOut, **problems(403, 422, 503)})
 def create_document(body: DocumentCreate):
     """Tạo văn bản từ mẫu: kiểm tra trường, cấp số theo nhiệm kỳ, tạo .docx và .pdf."""
-    svc = services()
+    svc = current_services()
     generation = GenerationRequest(template=body.template, organization_id=body.organization_id,
                                    fields=body.fields, confidentiality=Clearance[body.confidentiality],
                                    member_id=body.member_id)
@@ -44,7 +53,7 @@ def get_document(path: IdPath):
     """Thông tin một văn bản."""
     principal = caller()
     policy.require(principal, "document.read")
-    with services().catalogue.reader() as session:
+    with current_services().catalogue.reader() as session:
         doc = policy.get_visible(session, Document, path.id, principal)
         out = document_out(doc)
     audit_read("document.view", doc)
@@ -52,7 +61,7 @@ def get_document(path: IdPath):
 
 
 def _download(doc_id: int, kind: str):
-    svc, principal = services(), caller()
+    svc, principal = current_services(), caller()
     policy.require(principal, "document.read")
     with svc.catalogue.reader() as session:
         doc = policy.get_visible(session, Document, doc_id, principal)

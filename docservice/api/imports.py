@@ -14,12 +14,13 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 
-from docservice.api.context import api_blueprint, caller, dump, paginate, problems, services
+from docservice.api.context import api_blueprint, caller, dump, paginate, problems
 from docservice.api.schemas import IdPath, Page
 from docservice.archive import importer
 from docservice.db.models import ImportItem, Job, Organization, Record, Role
 from docservice.errors import NotFound
 from docservice.security import policy
+from docservice.services import current_services
 
 blueprint = api_blueprint("imports", "Nhập hàng loạt")
 Outcome = Literal["imported", "already_present", "needs_review", "refused"]
@@ -74,7 +75,7 @@ class ItemQuery(Page):
 
 
 def _relative(job: Job) -> str:
-    root = services().settings.import_root
+    root = current_services().settings.import_root
     directory = Path(job.params["directory"])
     return str(directory.relative_to(root)) if root and root in (directory, *directory.parents) else directory.name
 
@@ -119,7 +120,7 @@ def job_or_404(session, principal: policy.Principal, job_id: int) -> Job:
 @blueprint.post("/imports", responses={202: ImportOut, **problems(403, 409)})
 def create_import(body: ImportCreate):
     """Nhập hàng loạt một thư mục PDF trên máy chủ (chạy nền; không trùng; tiếp tục được nếu bị ngắt)."""
-    svc, principal = services(), caller()
+    svc, principal = current_services(), caller()
     job = importer.start_web_import(svc, principal, directory=body.directory, manifest=body.manifest,
                                     organization_id=body.organization_id)
     with svc.catalogue.reader() as session:
@@ -131,7 +132,7 @@ def list_imports(query: Page):
     """Các lần nhập hàng loạt (mới trước)."""
     principal = caller()
     policy.require(principal, "import.run")
-    with services().catalogue.reader() as session:
+    with current_services().catalogue.reader() as session:
         jobs, total = paginate(session, visible_jobs(principal).order_by(Job.id.desc()), query)
         return dump(ImportPage(items=[import_out(session, principal, j) for j in jobs], total=total, page=query.page,
                                per_page=query.per_page))
@@ -142,7 +143,7 @@ def get_import(path: IdPath):
     """Tiến độ và kết quả một lần nhập."""
     principal = caller()
     policy.require(principal, "import.run")
-    with services().catalogue.reader() as session:
+    with current_services().catalogue.reader() as session:
         return dump(import_out(session, principal, job_or_404(session, principal, path.id)))
 
 
@@ -151,7 +152,7 @@ def import_items(path: IdPath, query: ItemQuery):
     """Từng tệp của lần nhập và kết quả (lọc theo outcome), kèm lý do bị từ chối."""
     principal = caller()
     policy.require(principal, "import.run")
-    with services().catalogue.reader() as session:
+    with current_services().catalogue.reader() as session:
         job = job_or_404(session, principal, path.id)
         items, total = items_page(session, principal, job, query.outcome, query)
         return dump(ImportItemPage(items=items, total=total, page=query.page, per_page=query.per_page))

@@ -6,10 +6,11 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
-from docservice.api.context import api_blueprint, caller, dump, problems, services
+from docservice.api.context import api_blueprint, caller, dump, problems
 from docservice.api.schemas import Upload
 from docservice.generation.layout_check import check_uploaded
 from docservice.security import policy
+from docservice.services import current_services
 
 blueprint = api_blueprint("layout", "Kiểm tra thể thức")
 
@@ -40,7 +41,7 @@ def layout_check(form: LayoutForm):
     Tệp quá lớn hay quá nhiều đoạn: 413; cần quá nhiều thời gian hay bộ nhớ: 422 ``too_complex``; máy chủ đang
     bận với các tệp khác: 503 kèm ``Retry-After``."""
     policy.require(caller(), "template.read")
-    svc = services()
+    svc = current_services()
     report = check_uploaded(form.file.stream.read(), svc.rules, svc.sandbox, svc.converter)
     return dump(LayoutReportOut(ok=report.ok, profile=report.profile, date=report.date, number=report.number,
                                 deviations=[DeviationOut(**d.__dict__) for d in report.deviations]))

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from docservice.api.context import api_blueprint, audit_read, caller, dump, problems, services
+from docservice.api.context import api_blueprint, audit_read, caller, dump, problems
 from docservice.api.documents import document_out
 from docservice.api.schemas import DocumentOut, IdPath
 from docservice.db.models import Meeting
@@ -15,6 +15,7 @@ from docservice.meetings.documents import generate_for_meeting
 from docservice.meetings.models import MeetingIn
 from docservice.meetings.service import record_meeting
 from docservice.security import policy
+from docservice.services import current_services
 
 blueprint = api_blueprint("meetings", "Sinh hoạt chi bộ")
 
@@ -88,7 +89,7 @@ def meeting_out(meeting: Meeting) -> MeetingOut:
 @blueprint.post("/meetings", responses={201: MeetingOut, **problems(403)})
 def create_meeting(body: MeetingIn):
     """Ghi một buổi sinh hoạt: điểm danh, nội dung, kết luận, biểu quyết; tính túc số và kết quả."""
-    svc = services()
+    svc = current_services()
     meeting = record_meeting(body, caller(), catalogue=svc.catalogue, rules=svc.rules)
     return dump(meeting_out(meeting), 201)
 
@@ -98,7 +99,7 @@ def get_meeting(path: IdPath):
     """Một buổi sinh hoạt đã ghi."""
     principal = caller()
     policy.require(principal, "meeting.read")
-    with services().catalogue.reader() as session:
+    with current_services().catalogue.reader() as session:
         meeting = policy.get_visible(session, Meeting, path.id, principal)
         out = meeting_out(meeting)
     audit_read("meeting.view", meeting)
@@ -106,7 +107,7 @@ def get_meeting(path: IdPath):
 
 
 def _generate(meeting_id: int, which: str, fields: dict[str, Any]):
-    svc = services()
+    svc = current_services()
     document = generate_for_meeting(meeting_id, which, fields, caller(), catalogue=svc.catalogue, blobs=svc.blobs,
                                     converter=svc.converter, templates=svc.templates, rules=svc.rules,
                                     sandbox=svc.sandbox)

@@ -9,13 +9,14 @@ from typing import Literal
 from flask import request, send_file
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from docservice.api.context import api_blueprint, caller, dump, file_response, problems, services
+from docservice.api.context import api_blueprint, caller, dump, file_response, problems
 from docservice.api.schemas import IdPath, MemberOut
 from docservice.db.models import MemberStatus, Position, Temporary
 from docservice.generation.dossier import build_dossier, open_dossier, transfer_package
 from docservice.registry.members import add_member, history, record_change
 from docservice.security import policy
 from docservice.security.audit import append_event
+from docservice.services import current_services
 
 blueprint = api_blueprint("members", "Đảng viên")
 
@@ -97,7 +98,7 @@ def create_member(body: MemberCreate):
     policy.require(principal, "member.write")
     details = body.model_dump(exclude={"organization_id", "full_name", "status", "effective_on", "temporary",
                                        "position"})
-    with services().catalogue.session() as session:
+    with current_services().catalogue.session() as session:
         org = policy.get_organization(session, body.organization_id, principal)
         member = add_member(session, organization=org, full_name=body.full_name, status=MemberStatus(body.status),
                             effective_on=body.effective_on, user_id=principal.user_id,
@@ -113,7 +114,7 @@ def get_member(path: IdPath):
     """Một đảng viên và lịch sử thay đổi trạng thái."""
     principal = caller()
     policy.require(principal, "member.read")
-    with services().catalogue.reader() as session:
+    with current_services().catalogue.reader() as session:
         return dump(_detail(session, policy.get_member(session, path.id, principal)))
 
 
@@ -133,7 +134,7 @@ def change_member(path: IdPath, body: MemberChangeIn):
     """Ghi một thay đổi có ngày hiệu lực (chính thức, miễn sinh hoạt, tạm thời đi/đến, đình chỉ, chuyển)."""
     principal = caller()
     policy.require(principal, "member.write")
-    with services().catalogue.session() as session:
+    with current_services().catalogue.session() as session:
         member = policy.get_member(session, path.id, principal)
         changes = _changes(body)
         if "organization_id" in changes:
@@ -147,7 +148,7 @@ def change_member(path: IdPath, body: MemberChangeIn):
 
 def _dossier_request(member_id: int, action: str):
     """The member, their organisation and the parts the caller may see (clearance mật; audited)."""
-    svc = services()
+    svc = current_services()
     opened = open_dossier(svc.catalogue, svc.rules, caller(), member_id, action, request.remote_addr)
     return svc, opened.member, opened.organization, opened.parts, opened.front
 

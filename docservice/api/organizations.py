@@ -9,7 +9,7 @@ from flask import request
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
-from docservice.api.context import api_blueprint, caller, dump, paginate, problems, services
+from docservice.api.context import api_blueprint, caller, dump, paginate, problems
 from docservice.api.schemas import (
     IdPath,
     MemberList,
@@ -25,6 +25,7 @@ from docservice.generation.register import enter_outside, register_rows
 from docservice.registry.members import members_on
 from docservice.registry.organizations import add_organization, add_term_checked, names_history, rename
 from docservice.security import policy
+from docservice.services import current_services
 
 blueprint = api_blueprint("organizations", "Tổ chức đảng")
 
@@ -43,7 +44,7 @@ def list_organizations(query: Page):
     """Các tổ chức trong phạm vi của người dùng."""
     principal = caller()
     policy.require(principal, "organization.read")
-    with services().catalogue.reader() as session:
+    with current_services().catalogue.reader() as session:
         orgs, total = paginate(session, policy.visible_organizations(principal).order_by(Organization.path), query)
         items = [organization_out(o) for o in orgs]
     return dump(OrganizationList(items=items, total=total, page=query.page, per_page=query.per_page))
@@ -52,7 +53,7 @@ def list_organizations(query: Page):
 @blueprint.get("/organizations/<int:id>", responses={200: OrganizationOut})
 def get_organization(path: IdPath):
     """Một tổ chức (404 nếu ngoài phạm vi)."""
-    with services().catalogue.reader() as session:
+    with current_services().catalogue.reader() as session:
         org = policy.get_organization(session, path.id, caller())
         return dump(organization_out(org, names_history(session, org)))
 
@@ -71,7 +72,7 @@ class RenameIn(BaseModel):
 def rename_organization(path: IdPath, body: RenameIn):
     """Đổi tên tổ chức từ một ngày (sáp nhập, đổi tên địa danh); cấp dưới in tên cấp trên mới từ cùng ngày."""
     changes = body.model_dump(exclude={"effective_on", "note"}, exclude_none=True)
-    with services().catalogue.session() as session:
+    with current_services().catalogue.session() as session:
         org = rename(session, caller(), path.id, effective_on=body.effective_on, changes=changes, note=body.note,
                      remote_addr=request.remote_addr)
         return dump(organization_out(org, names_history(session, org)), 201)
@@ -110,7 +111,7 @@ class RegisterQuery(BaseModel):
 @blueprint.post("/organizations/<int:id>/numbers", responses={201: RegisterRowOut, **problems(403, 409)})
 def enter_outside_number(path: IdPath, body: OutsideNumberIn):
     """Vào sổ một số đã cấp ngoài hệ thống (văn bản ký tay, sổ giấy), đúng vị trí; số sau nối tiếp."""
-    svc = services()
+    svc = current_services()
     entry = enter_outside(svc.catalogue, svc.rules, caller(), path.id, doc_type=body.doc_type,
                           sequence=body.sequence, day=body.date, title=body.title,
                           confidentiality=Clearance[body.confidentiality], remote_addr=request.remote_addr)
@@ -122,7 +123,7 @@ def enter_outside_number(path: IdPath, body: OutsideNumberIn):
 @blueprint.get("/organizations/<int:id>/numbers", responses={200: RegisterOut})
 def list_numbers(path: IdPath, query: RegisterQuery):
     """Sổ số văn bản của tổ chức: số do hệ thống cấp và số đã cấp ngoài hệ thống, theo loại và ngày."""
-    with services().catalogue.reader() as session:
+    with current_services().catalogue.reader() as session:
         rows = register_rows(session, caller(), path.id, doc_type=query.doc_type, year=query.year)
         return dump(RegisterOut(items=[RegisterRowOut(**vars(r)) for r in rows]))
 
@@ -148,7 +149,7 @@ class TermCreate(BaseModel):
 @blueprint.post("/organizations", responses={201: OrganizationOut, **problems(403, 409)})
 def create_organization(body: OrganizationCreate):
     """Thêm tổ chức đảng dưới một tổ chức trong phạm vi (quản trị)."""
-    with services().catalogue.session() as session:
+    with current_services().catalogue.session() as session:
         org = add_organization(session, caller(), parent_id=body.parent_id, code=body.code, kind=OrgKind(body.kind),
                                name=body.name, header_name=body.header_name, superior_name=body.superior_name,
                                place=body.place, remote_addr=request.remote_addr)
@@ -158,7 +159,7 @@ def create_organization(body: OrganizationCreate):
 @blueprint.post("/organizations/<int:id>/terms", responses={201: TermOut, **problems(403, 409)})
 def create_term(path: IdPath, body: TermCreate):
     """Thêm nhiệm kỳ (không trùng thời gian với nhiệm kỳ khác; số văn bản đánh theo nhiệm kỳ)."""
-    with services().catalogue.session() as session:
+    with current_services().catalogue.session() as session:
         term = add_term_checked(session, caller(), path.id, name=body.name, start=body.start_date,
                                 end=body.end_date, remote_addr=request.remote_addr)
         return dump(TermOut(id=term.id, name=term.name, start_date=term.start_date, end_date=term.end_date), 201)
@@ -183,7 +184,7 @@ def list_members(path: IdPath, query: MembersQuery):
     """Đảng viên của một tổ chức: hiện nay, hoặc như vào ngày ``on``."""
     principal = caller()
     policy.require(principal, "member.read")
-    with services().catalogue.reader() as session:
+    with current_services().catalogue.reader() as session:
         org = policy.get_organization(session, path.id, principal)
         if query.on is not None:
             items, total = _members_on(session, org.id, query.on, query)

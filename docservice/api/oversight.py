@@ -9,13 +9,14 @@ from typing import Any, Literal
 from flask import Response, request, send_file
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from docservice.api.context import api_blueprint, caller, dump, file_response, problems, services
+from docservice.api.context import api_blueprint, caller, dump, file_response, problems
 from docservice.api.schemas import IdPath
 from docservice.db.models import Clearance
 from docservice.errors import ValidationFailed
 from docservice.oversight import exports, figures, reports
 from docservice.oversight import service as committee
 from docservice.security import policy
+from docservice.services import current_services
 
 blueprint = api_blueprint("oversight", "Tổng hợp, thống kê")
 
@@ -287,7 +288,7 @@ def _read() -> tuple[Any, Any]:
     principal = caller()
     policy.require(principal, "organization.read")
     policy.require(principal, "meeting.read")
-    return principal, services()
+    return principal, current_services()
 
 
 def _register(path: IdPath, query: YearQuery) -> dict[str, Any]:
@@ -312,7 +313,7 @@ def _statistics(path: IdPath, query: PeriodQuery) -> dict[str, Any]:
 def _member(path: IdPath, query: PeriodQuery) -> dict[str, Any]:
     principal = caller()
     policy.require(principal, "member.read")
-    svc, period = services(), query.period()
+    svc, period = current_services(), query.period()
     with svc.catalogue.reader() as session:
         member = policy.get_member(session, path.id, principal)
         return figures.member_attendance(session, member, period, principal, svc.rules.for_date(period.end).oversight)
@@ -422,18 +423,18 @@ def get_book(path: BookPath, query: BookQuery):
 def put_schedule(path: IdPath, body: ScheduleIn):
     """Đặt lịch sinh hoạt thường kỳ của tổ chức (cấp ủy cấp trên hoặc quản trị); các tổ chức trực thuộc
     không có lịch riêng theo lịch này."""
-    with services().catalogue.session() as session:
+    with current_services().catalogue.session() as session:
         committee.set_schedule(session, path.id, caller(), day=body.day, weekday=body.weekday, nth=body.nth,
                                grace_days=body.grace_days, remote_addr=request.remote_addr)
         org = policy.get_organization(session, path.id, caller())
-        rule = services().rules.current().oversight
+        rule = current_services().rules.current().oversight
         return dump(ScheduleOut.model_validate(figures.schedules_for(session, [org], rule)[org.id].as_dict()))
 
 
 @blueprint.delete("/organizations/<int:id>/schedule", responses={204: None, **problems(403, 404)})
 def delete_schedule(path: IdPath):
     """Bỏ lịch riêng: tổ chức theo lịch của cấp trên (hoặc mặc định ngày 7, chậm nhất 2 ngày)."""
-    with services().catalogue.session() as session:
+    with current_services().catalogue.session() as session:
         committee.clear_schedule(session, path.id, caller(), remote_addr=request.remote_addr)
     return Response(status=204)
 
@@ -442,7 +443,7 @@ def delete_schedule(path: IdPath):
                responses={200: TargetOut, **problems(403, 404, 422)})
 def put_admission_target(path: TargetPath, body: TargetIn):
     """Chỉ tiêu kết nạp đảng viên của tổ chức (gồm các tổ chức trực thuộc) trong năm."""
-    with services().catalogue.session() as session:
+    with current_services().catalogue.session() as session:
         row = committee.set_admission_target(session, path.id, path.year, body.target, caller(),
                                              remote_addr=request.remote_addr)
         return dump(TargetOut(organization_id=row.organization_id, year=row.year, target=row.target))
@@ -451,7 +452,7 @@ def put_admission_target(path: TargetPath, body: TargetIn):
 @blueprint.post("/organizations/<int:id>/study-sessions", responses={201: StudyOut, **problems(403, 404, 422)})
 def post_study_session(path: IdPath, body: StudyIn):
     """Ghi một buổi học tập, quán triệt nghị quyết: số đảng viên phải tham gia và đã tham gia."""
-    with services().catalogue.session() as session:
+    with current_services().catalogue.session() as session:
         row = committee.add_study_session(session, path.id, caller(), day=body.date, subject=body.subject,
                                           expected=body.expected, participated=body.participated,
                                           confidentiality=Clearance[body.confidentiality],

@@ -20,7 +20,6 @@ from docservice.api.context import (
     file_response,
     paginate,
     problems,
-    services,
 )
 from docservice.api.schemas import (
     IdPath,
@@ -49,7 +48,7 @@ from docservice.archive.service import (
 from docservice.db.models import Record
 from docservice.errors import Gone
 from docservice.security import policy
-from docservice.services import Services
+from docservice.services import Services, current_services
 
 blueprint = api_blueprint("records", "Lưu trữ")
 CHUNK = 1024 * 1024
@@ -80,7 +79,7 @@ def archive_options(svc: Services) -> ArchiveOptions:
 @contextmanager
 def spooled_upload(upload: Any) -> Iterator[Path]:
     """The uploaded file in a temporary file of the archive's own disk, removed afterwards."""
-    with tempfile.NamedTemporaryFile(dir=services().upload_dir, suffix=".pdf") as spool:
+    with tempfile.NamedTemporaryFile(dir=current_services().upload_dir, suffix=".pdf") as spool:
         for chunk in iter(lambda: upload.stream.read(CHUNK), b""):
             spool.write(chunk)
         spool.flush()
@@ -90,7 +89,7 @@ def spooled_upload(upload: Any) -> Iterator[Path]:
 @blueprint.post("/records", responses={201: RecordOut, **problems(409, 413, 415, 422)})
 def create_record(form: RecordForm):
     """Lưu trữ một tệp PDF (giữ nguyên từng byte) cùng thông tin văn bản."""
-    svc = services()
+    svc = current_services()
     with spooled_upload(form.file) as path:
         record = archive_pdf(path, form.metadata, caller(), catalogue=svc.catalogue, blobs=svc.blobs,
                              rules=svc.rules, options=archive_options(svc), remote_addr=request.remote_addr)
@@ -104,7 +103,7 @@ def get_record(path: IdPath, query: RecordView):
     Xem hồ sơ mật (từ danh sách hay từ kết quả tìm kiếm, ``from_search=true``) được ghi vào nhật ký."""
     principal = caller()
     policy.require(principal, "record.read")
-    with services().catalogue.reader() as session:
+    with current_services().catalogue.reader() as session:
         record = record_or_404(session, path.id, principal)
         past = history(session, record, principal)
         detail = RecordDetail(
@@ -123,7 +122,7 @@ def record_versions(path: IdPath):
     """Chuỗi phiên bản tệp của hồ sơ (cũ trước, mới sau)."""
     principal = caller()
     policy.require(principal, "record.read")
-    with services().catalogue.reader() as session:
+    with current_services().catalogue.reader() as session:
         record = record_or_404(session, path.id, principal)
         past = history(session, record, principal)
         out = RecordVersions(items=[record_out(r) for r in past["versions"]])
@@ -134,7 +133,7 @@ def record_versions(path: IdPath):
 @blueprint.post("/records/<int:id>/versions", responses={201: RecordOut, **problems(403, 409, 413, 415)})
 def create_record_version(path: IdPath, form: RecordVersionForm):
     """Nộp tệp mới thay thế hồ sơ; hồ sơ cũ được giữ nguyên và đánh dấu đã có bản thay thế."""
-    svc = services()
+    svc = current_services()
     with spooled_upload(form.file) as spooled:
         record = add_version(path.id, spooled, form.metadata, caller(), catalogue=svc.catalogue, blobs=svc.blobs,
                              rules=svc.rules, options=archive_options(svc), remote_addr=request.remote_addr)
@@ -144,7 +143,7 @@ def create_record_version(path: IdPath, form: RecordVersionForm):
 @blueprint.patch("/records/<int:id>", responses={200: RecordOut, **problems(403)})
 def correct_record(path: IdPath, body: RecordCorrection):
     """Sửa thông tin (lưu thành một phiên bản thông tin mới); tệp không đổi."""
-    svc = services()
+    svc = current_services()
     changes = body.model_dump(exclude_unset=True, exclude={"reason"})
     record = correct_metadata(path.id, changes, body.reason, caller(), catalogue=svc.catalogue, rules=svc.rules,
                               remote_addr=request.remote_addr)
@@ -156,7 +155,7 @@ def review_queue(query: ReviewQueueQuery):
     """Hồ sơ nhập hàng loạt có thông tin chưa chắc chắn, chờ người lưu trữ xem lại (cũ trước)."""
     principal = caller()
     policy.require(principal, "record.correct")
-    with services().catalogue.reader() as session:
+    with current_services().catalogue.reader() as session:
         stmt = policy.visible(Record, principal).where(Record.needs_review.is_(True), Record.disposed_at.is_(None))
         if query.organization_id is not None:
             stmt = stmt.where(Record.organization_id == query.organization_id)
@@ -168,7 +167,7 @@ def review_queue(query: ReviewQueueQuery):
 @blueprint.post("/records/<int:id>/review", responses={200: RecordOut, **problems(403, 409)})
 def review_record(path: IdPath, body: RecordReview):
     """Xác nhận thông tin hồ sơ trong hàng chờ xem lại (kèm sửa nếu cần); hồ sơ rời hàng chờ."""
-    svc = services()
+    svc = current_services()
     changes = body.model_dump(exclude_unset=True, exclude={"reason"})
     record = confirm_review(path.id, changes, body.reason, caller(), catalogue=svc.catalogue, rules=svc.rules,
                             remote_addr=request.remote_addr)
@@ -178,7 +177,7 @@ def review_record(path: IdPath, body: RecordReview):
 @blueprint.post("/records/<int:id>/signature-checks", responses={201: SignatureCheckOut, **problems(403)})
 def check_signatures(path: IdPath):
     """Kiểm tra lại chữ ký (ví dụ sau khi cập nhật chứng thư gốc tin cậy): một lần kiểm tra mới, có ngày."""
-    svc = services()
+    svc = current_services()
     check = recheck_signatures(path.id, caller(), catalogue=svc.catalogue, blobs=svc.blobs,
                                trust_roots=svc.settings.trust_roots, remote_addr=request.remote_addr)
     return dump(SignatureCheckOut(id=check.id, checked_at=check.checked_at, signatures=check.results), 201)
@@ -187,7 +186,7 @@ def check_signatures(path: IdPath):
 @blueprint.get("/records/<int:id>/file", responses=file_response("application/pdf", "Tệp đã lưu trữ"))
 def download_record(path: IdPath):
     """Tải đúng tệp đã lưu trữ (từng byte như khi nộp)."""
-    svc, principal = services(), caller()
+    svc, principal = current_services(), caller()
     policy.require(principal, "record.read")
     with svc.catalogue.reader() as session:
         record = record_or_404(session, path.id, principal)

@@ -6,9 +6,10 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
-from docservice.api.context import api_blueprint, caller, dump, problems, services
+from docservice.api.context import api_blueprint, caller, dump, problems
 from docservice.rules import RuleProfile
 from docservice.security import policy
+from docservice.services import current_services
 
 blueprint = api_blueprint("rules", "Quy định áp dụng")
 
@@ -38,7 +39,7 @@ class ProfilePath(BaseModel):
 def rules_in_force(query: RulesQuery):
     """Bộ quy định áp dụng cho một ngày (thể thức, đánh số, chữ ký, túc số) và danh sách các bộ."""
     policy.require(caller(), "template.read")
-    book = services().rules
+    book = current_services().rules
     day = query.date or dt.date.today()
     profiles = book.profiles
     summaries = [ProfileSummary(key=p.key, name=p.name, effective_from=p.effective_from,
@@ -53,7 +54,7 @@ def rule_profile(path: ProfilePath):
     from docservice.errors import NotFound
 
     policy.require(caller(), "template.read")
-    profile = services().rules.get(path.key)
+    profile = current_services().rules.get(path.key)
     if profile is None:
         raise NotFound(f"Không có bộ quy định {path.key!r}.")
     return dump(profile)

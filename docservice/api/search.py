@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from docservice.api.context import api_blueprint, caller, dump, problems, services
+from docservice.api.context import api_blueprint, caller, dump, problems
 from docservice.api.schemas import SearchQuery, SearchResponse
 from docservice.search.interface import SearchRequest
 from docservice.search.query import parse_query
 from docservice.search.service import search_records
+from docservice.services import current_services
 from docservice.text import number_key
 
 blueprint = api_blueprint("search", "Tìm kiếm")
@@ -15,7 +16,7 @@ blueprint = api_blueprint("search", "Tìm kiếm")
 @blueprint.get("/search", responses={200: SearchResponse, **problems(400)})
 def search(query: SearchQuery):
     """Tìm văn bản lưu trữ theo từ (có hoặc không dấu), "cụm từ", -loại trừ, số văn bản và bộ lọc."""
-    svc = services()
+    svc = current_services()
     request = SearchRequest(
         query=parse_query(query.q), organization_id=query.organization_id, doc_type=query.doc_type,
         year=query.year, date_from=query.date_from, date_to=query.date_to,

@@ -7,11 +7,12 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from docservice.api.context import api_blueprint, caller, dump, problems, services
+from docservice.api.context import api_blueprint, caller, dump, problems
 from docservice.api.schemas import Page, TemplateList, TemplateOut, Upload
 from docservice.generation.catalogue import Template
 from docservice.generation.uploads import upload_template, versions
 from docservice.security import policy
+from docservice.services import current_services
 
 blueprint = api_blueprint("templates", "Mẫu văn bản")
 
@@ -58,7 +59,7 @@ def _out(template: Template) -> TemplateOut:
 def list_templates(query: Page):
     """Các mẫu văn bản, mỗi mẫu kèm JSON Schema của các trường (nhãn tiếng Việt)."""
     policy.require(caller(), "template.read")
-    templates = services().templates.all()
+    templates = current_services().templates.all()
     start = (query.page - 1) * query.per_page
     items = [_out(t) for t in templates[start:start + query.per_page]]
     return dump(TemplateList(items=items, total=len(templates), page=query.page, per_page=query.per_page))
@@ -68,7 +69,7 @@ def list_templates(query: Page):
 def get_template(path: KeyPath):
     """Một mẫu: các trường, ví dụ điền sẵn, nguồn (chuẩn hay tải lên)."""
     policy.require(caller(), "template.read")
-    template = services().templates.get(path.key)
+    template = current_services().templates.get(path.key)
     return dump(TemplateDetail(**_out(template).model_dump(), origin=template.origin,
                                issuer_kinds=list(template.manifest.issuer_kinds), example=template.manifest.example))
 
@@ -77,7 +78,7 @@ def get_template(path: KeyPath):
 def template_versions(path: KeyPath):
     """Các phiên bản của một mẫu (mẫu chuẩn và các lần tải lên)."""
     policy.require(caller(), "template.read")
-    svc = services()
+    svc = current_services()
     svc.templates.get(path.key)
     return dump(VersionList(items=[VersionOut(**v) for v in versions(svc.catalogue, svc.templates, path.key)]))
 
@@ -85,7 +86,7 @@ def template_versions(path: KeyPath):
 @blueprint.post("/templates", responses={201: UploadOut, **problems(403, 409, 413, 503)})
 def create_template(form: TemplateUpload):
     """Tải lên mẫu mới hoặc phiên bản mới (quản trị): kiểm tra biến, thẻ, an toàn, thử điền và thể thức."""
-    svc = services()
+    svc = current_services()
     row = upload_template(form.file.stream.read(), form.manifest, caller(), catalogue=svc.catalogue,
                           blobs=svc.blobs, rules=svc.rules, templates=svc.templates, sandbox=svc.sandbox)
     return dump(UploadOut(key=row.key, version=row.version, warnings=row.warnings), 201)

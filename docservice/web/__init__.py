@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import datetime
 
-from flask import Blueprint, Flask, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from docservice.errors import DocserviceError, ValidationFailed
 from docservice.registry.users import LoginLimits, change_own_password, login
+from docservice.services import current_services
 from docservice.web.forms import EmptyForm, LoginForm, PasswordForm
 from docservice.web.session import configure_sessions, end_session, load_user, login_required, safe_next, start_session
 
@@ -25,15 +26,11 @@ bp = Blueprint("web", __name__, template_folder="templates", static_folder="stat
 csrf = CSRFProtect()
 
 
-def _services():
-    return current_app.extensions["docservice"]
-
-
 @bp.before_app_request
 def _session_user() -> None:
     if request.path.startswith(("/api/", "/static/")) or request.path == "/healthz":
         return
-    svc = _services()
+    svc = current_services()
     ended = load_user(svc.catalogue, svc.settings.session_idle_minutes)
     if ended:
         flash(ended, "warning")
@@ -53,7 +50,7 @@ def home() -> str:
     from docservice.web.home import dashboard
     from docservice.web.reading import doc_type_names
 
-    with _services().catalogue.reader() as session:
+    with current_services().catalogue.reader() as session:
         board = dashboard(session, g.principal, datetime.date.today())
         page = render_template("dashboard.html", doc_types=doc_type_names(), **board)
     return page
@@ -65,7 +62,7 @@ def login_page():
     if g.get("user") is not None and request.method == "GET":
         return redirect(safe_next(request.args.get("next")))
     if form.validate_on_submit():
-        svc = _services()
+        svc = current_services()
         try:
             user_id = login(svc.catalogue, form.username.data, form.password.data, remote_addr=request.remote_addr,
                             action="auth.login", limits=LoginLimits.of(svc.settings))
@@ -83,10 +80,10 @@ def logout():
     if g.get("user") is not None:
         from docservice.security.audit import append_event
 
-        with _services().catalogue.session() as session:
+        with current_services().catalogue.session() as session:
             append_event(session, username=g.user["username"], action="auth.logout", object_type="user",
                          object_id=g.user["id"], remote_addr=request.remote_addr)
-    end_session(_services().catalogue, "logout")
+    end_session(current_services().catalogue, "logout")
     flash(_("Đã đăng xuất."), "info")
     return redirect(url_for("web.login_page"))
 
@@ -96,7 +93,7 @@ def logout():
 def password_page():
     form = PasswordForm()
     if form.validate_on_submit():
-        svc = _services()
+        svc = current_services()
         try:
             change_own_password(svc.catalogue, g.user["id"], form.current_password.data, form.new_password.data,
                                 remote_addr=request.remote_addr, limits=LoginLimits.of(svc.settings))
@@ -115,7 +112,7 @@ def password_page():
 @bp.get("/healthz")
 def health() -> dict[str, str]:
     """Liveness, and whether the converter pool answers (when this worker uses one)."""
-    converter = _services().converter
+    converter = current_services().converter
     ready = getattr(converter, "ready", None)
     return {"status": "ok", "converter": "direct" if ready is None else ("ready" if ready() else "starting")}
 

@@ -9,7 +9,7 @@ import json
 import math
 from typing import Any
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from pydantic import ValidationError
@@ -23,6 +23,7 @@ from docservice.registry import users as accounts
 from docservice.registry.organizations import add_organization, add_term_checked
 from docservice.security import policy
 from docservice.security.audit import AuditFilter
+from docservice.services import current_services
 from docservice.validation import validation_failed
 from docservice.web.forms import EmptyForm, bounded_int, refusals_into
 from docservice.web.i18n import ROLE_NAMES
@@ -31,10 +32,6 @@ from docservice.web.session import clearance_levels, login_required, organizatio
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 ROLES = ROLE_NAMES
 PER_PAGE = 50
-
-
-def _svc():
-    return current_app.extensions["docservice"]
 
 
 def _admin() -> None:
@@ -49,7 +46,7 @@ def _choices(session) -> dict[str, Any]:
 @login_required
 def users_page():
     _admin()
-    with _svc().catalogue.reader() as session:
+    with current_services().catalogue.reader() as session:
         rows = list(session.scalars(accounts.visible_users(g.principal).order_by(User.username)))
         page = render_template("admin_users.html", users=rows, roles=ROLES, now=dt.datetime.now(dt.UTC),
                                is_locked=accounts.is_locked)
@@ -64,7 +61,7 @@ def new_user():
     values = request.form
     if request.method == "POST" and form.validate_on_submit():
         try:
-            with _svc().catalogue.session() as session:
+            with current_services().catalogue.session() as session:
                 org = policy.get_organization(session, bounded_int(values.get("organization_id")) or 0, g.principal)
                 level = Clearance[values.get("clearance", "thuong")]
                 accounts.guard_grant(g.principal.clearance, g.principal.scope_path, level, org)
@@ -83,7 +80,7 @@ def new_user():
         else:
             flash(_("Đã thêm người dùng."), "info")
             return redirect(url_for("admin.edit_user", user_id=user_id))
-    with _svc().catalogue.reader() as session:
+    with current_services().catalogue.reader() as session:
         page = render_template("admin_user_new.html", form=form, values=values, errors=errors, **_choices(session))
     return page, 422 if errors else 200
 
@@ -95,13 +92,13 @@ def edit_user(user_id: int):
     form, errors = EmptyForm(), {}
     if request.method == "POST" and form.validate_on_submit():
         action = request.form.get("action")
-        with refusals_into(errors), _svc().catalogue.session() as session:
+        with refusals_into(errors), current_services().catalogue.session() as session:
             user = accounts.user_or_404(session, user_id, g.principal)
             message = _apply(session, user, action, request.form)
         if not errors:
             flash(message, "info")
             return redirect(url_for("admin.edit_user", user_id=user_id))
-    with _svc().catalogue.reader() as session:
+    with current_services().catalogue.reader() as session:
         user = accounts.user_or_404(session, user_id, g.principal)
         page = render_template("admin_user.html", target=user, form=form, errors=errors,
                                locked=accounts.is_locked(user), **_choices(session))
@@ -142,7 +139,7 @@ def _apply(session, user: User, action: str | None, values: Any) -> str:
 @login_required
 def audit_page():
     require_installation_admin(g.principal)
-    with _svc().catalogue.reader() as session:
+    with current_services().catalogue.reader() as session:
         args = request.args
         try:
             wanted = _audit_filter(args)
@@ -182,7 +179,7 @@ def _audit_filter(args: Any) -> AuditFilter:
 @login_required
 def templates_page():
     policy.require(g.principal, "template.manage")
-    svc = _svc()
+    svc = current_services()
     rows = [(t, versions(svc.catalogue, svc.templates, t.key)) for t in svc.templates.all()]
     return render_template("admin_templates.html", rows=sorted(rows, key=lambda r: r[0].manifest.title),
                            form=EmptyForm(), result=None)
@@ -192,7 +189,7 @@ def templates_page():
 @login_required
 def upload_template_page():
     policy.require(g.principal, "template.manage")
-    svc, form = _svc(), EmptyForm()
+    svc, form = current_services(), EmptyForm()
     result: dict[str, Any] = {}
     if form.validate_on_submit():
         docx, manifest = request.files.get("file"), request.files.get("manifest")
@@ -230,7 +227,7 @@ KINDS = {"chi_bo": _l("Chi bộ"), "dang_bo_bo_phan": _l("Đảng bộ bộ ph�
 @login_required
 def organizations_page():
     policy.require(g.principal, "organization.manage")
-    svc, form, errors = _svc(), EmptyForm(), {}
+    svc, form, errors = current_services(), EmptyForm(), {}
     values = request.form
     if request.method == "POST" and form.validate_on_submit():
         try:

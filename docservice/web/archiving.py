@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from pydantic import ValidationError
@@ -17,6 +17,7 @@ from docservice.archive.service import confirm_review, record_or_404
 from docservice.db.models import Job, Record
 from docservice.errors import DocserviceError
 from docservice.security import policy
+from docservice.services import current_services
 from docservice.validation import validation_failed
 from docservice.web.forms import EmptyForm, refusals_into
 from docservice.web.i18n import IMPORT_STATUS
@@ -30,16 +31,12 @@ STATUS = IMPORT_STATUS
 REVIEW_FIELDS = ("doc_type", "number", "date", "title", "signer", "organization_id", "confidentiality", "reason")
 
 
-def _svc():
-    return current_app.extensions["docservice"]
-
-
 
 @bp.route("/imports", methods=["GET", "POST"])
 @login_required
 def imports_page():
     policy.require(g.principal, "import.run")
-    svc, form, errors = _svc(), EmptyForm(), {}
+    svc, form, errors = current_services(), EmptyForm(), {}
     if request.method == "POST" and form.validate_on_submit():
         try:
             body = ImportCreate.model_validate({k: v for k, v in request.form.items()
@@ -72,7 +69,7 @@ def import_page(job_id: int):
         number = max(1, int(request.args.get("page", 1)))
     except ValueError:
         number = 1
-    with _svc().catalogue.reader() as session:
+    with current_services().catalogue.reader() as session:
         row = job_or_404(session, g.principal, job_id)
         job = import_out(session, g.principal, row)
         items, total = items_page(session, g.principal, row, outcome, Page(page=min(number, 100000), per_page=50))
@@ -84,7 +81,7 @@ def import_page(job_id: int):
 @login_required
 def review_queue():
     policy.require(g.principal, "record.correct")
-    with _svc().catalogue.reader() as session:
+    with current_services().catalogue.reader() as session:
         rows = list(session.scalars(policy.visible(Record, g.principal).where(
             Record.needs_review.is_(True), Record.disposed_at.is_(None)).order_by(Record.id).limit(200)))
         page = render_template("review_queue.html", rows=rows, doc_types=doc_type_names())
@@ -95,7 +92,7 @@ def review_queue():
 @login_required
 def review_record(record_id: int):
     policy.require(g.principal, "record.correct")
-    svc, form, errors = _svc(), EmptyForm(), {}
+    svc, form, errors = current_services(), EmptyForm(), {}
     if request.method == "POST" and form.validate_on_submit():
         values = {k: v.strip() for k, v in request.form.items() if k in REVIEW_FIELDS and v.strip()}
         with refusals_into(errors):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from pydantic import BaseModel, Field
 
@@ -19,6 +19,7 @@ from docservice.generation.register import enter_outside, register_rows
 from docservice.generation.service import GenerationRequest, generate_document, shown_defaults
 from docservice.meetings.documents import MINUTES_TEMPLATE, THEMATIC_MINUTES_TEMPLATE
 from docservice.security import policy
+from docservice.services import current_services
 from docservice.web.forms import EmptyForm, bounded_int, refusals_into
 from docservice.web.reading import doc_type_names
 from docservice.web.session import clearance_levels, login_required, organizations_in_scope
@@ -26,10 +27,6 @@ from docservice.web.session import clearance_levels, login_required, organizatio
 bp = Blueprint("composing", __name__)
 ITEM_ROWS = 6  # empty groups offered for an ``items`` field (sections of a report)
 FROM_MEETING = {MINUTES_TEMPLATE, THEMATIC_MINUTES_TEMPLATE}
-
-
-def _svc():
-    return current_app.extensions["docservice"]
 
 
 class OutsideNumberForm(BaseModel):
@@ -46,7 +43,7 @@ class OutsideNumberForm(BaseModel):
 @login_required
 def choose_template():
     policy.require(g.principal, "document.create")
-    templates = [t for t in _svc().templates.all() if t.key not in FROM_MEETING]
+    templates = [t for t in current_services().templates.all() if t.key not in FROM_MEETING]
     return render_template("templates_list.html", templates=sorted(templates, key=lambda t: t.manifest.title))
 
 
@@ -54,7 +51,7 @@ def choose_template():
 @login_required
 def compose(key: str):
     policy.require(g.principal, "document.create")
-    svc, form, errors = _svc(), EmptyForm(), {}
+    svc, form, errors = current_services(), EmptyForm(), {}
     template = svc.templates.get(key)
     manifest = template.manifest
     member_id = bounded_int(request.values.get("member_id")) if is_about_a_member(manifest.member_event) else None
@@ -100,7 +97,7 @@ def _facts(member_id: int | None, manifest: Any, errors: dict[str, str]) -> tupl
     settles; as of today on the page — the paper reads them again as of its own date."""
     if member_id is None:
         return {}, set()
-    with _svc().catalogue.reader() as session:
+    with current_services().catalogue.reader() as session:
         try:
             paper = read_member(session, g.principal, member_id, manifest.member_event, set(manifest.fields),
                                 {"date": request.form.get("date") or None})
@@ -167,7 +164,7 @@ def numbers_page():
     those who issue papers, the form to enter a number issued outside (typed on paper during an outage) in
     its place, so the numbers made here continue after it."""
     policy.require(g.principal, "document.read")
-    svc, form, errors = _svc(), EmptyForm(), {}
+    svc, form, errors = current_services(), EmptyForm(), {}
     with svc.catalogue.reader() as session:
         orgs = organizations_in_scope(session)
     org_id = bounded_int(request.values.get("organization_id")) or (orgs[0].id if orgs else 0)

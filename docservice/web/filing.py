@@ -10,7 +10,7 @@ from __future__ import annotations
 from contextlib import nullcontext
 from typing import Any
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from pydantic import ValidationError
 
@@ -21,6 +21,7 @@ from docservice.archive.service import RecordMetadata, archive_pdf, inspect_uplo
 from docservice.db.models import Document
 from docservice.errors import DocserviceError, DuplicateRecord
 from docservice.security import policy
+from docservice.services import current_services
 from docservice.validation import validation_failed
 from docservice.web.forms import EmptyForm, bounded_int
 from docservice.web.reading import doc_type_names
@@ -38,12 +39,8 @@ bp = Blueprint("filing", __name__)
 FIELDS = ("doc_type", "number", "date", "organization_id", "title", "signer", "confidentiality", "document_id")
 
 
-def _svc():
-    return current_app.extensions["docservice"]
-
-
 def _context(values: dict[str, Any]) -> dict[str, Any]:
-    svc, principal = _svc(), g.principal
+    svc, principal = current_services(), g.principal
     document = None
     with svc.catalogue.reader() as db:
         organizations = organizations_in_scope(db)
@@ -83,7 +80,7 @@ def upload_page():
         else:
             try:
                 meta = RecordMetadata.model_validate({k: v for k, v in values.items() if v})
-                svc = _svc()
+                svc = current_services()
                 with spooled_upload(upload) if upload and upload.filename else nullcontext(pending) as path:
                     record = archive_pdf(path, meta, g.principal, catalogue=svc.catalogue, blobs=svc.blobs,
                                          rules=svc.rules, options=archive_options(svc),
@@ -111,7 +108,7 @@ def upload_page():
 
 def _read_from_file(upload: Any) -> dict[str, str]:
     """Keep the file for this session and read its number, date, type, title, issuer and mark."""
-    svc = _svc()
+    svc = current_services()
     path = keep_pending_upload(upload.stream, upload.filename)
     try:
         seen = inspect_upload(path, sha256_of(path), archive_options(svc))

@@ -6,11 +6,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from flask import Blueprint, current_app, g, render_template, request, url_for
+from flask import Blueprint, g, render_template, request, url_for
 from sqlalchemy import exists, extract, func, select
 
 from docservice.db.models import Document, Record
 from docservice.security import policy
+from docservice.services import current_services
 from docservice.web.forms import bounded_int
 from docservice.web.reading import doc_type_names
 from docservice.web.session import login_required, organizations_in_scope
@@ -63,7 +64,7 @@ def _render(template: str, endpoint: str, rows: list[Any], total: int, page: int
 @bp.get("/documents")
 @login_required
 def documents_page():
-    with current_app.extensions["docservice"].catalogue.reader() as session:
+    with current_services().catalogue.reader() as session:
         stmt = _filtered(Document)
         if request.args.get("cho_ban_ky"):
             stmt = stmt.where(~exists().where(Record.document_id == Document.id))
@@ -74,7 +75,7 @@ def documents_page():
 @bp.get("/records")
 @login_required
 def records_page():
-    with current_app.extensions["docservice"].catalogue.reader() as session:
+    with current_services().catalogue.reader() as session:
         stmt = _filtered(Record).where(Record.disposed_at.is_(None))
         if request.args.get("can_xem_lai"):
             stmt = stmt.where(Record.needs_review.is_(True))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -17,6 +17,7 @@ from docservice.meetings.models import MeetingIn
 from docservice.meetings.service import record_meeting
 from docservice.registry.members import members_on
 from docservice.security import policy
+from docservice.services import current_services
 from docservice.web.forms import EmptyForm, bounded_int, refusals_into
 from docservice.web.reading import audit_read, doc_type_names
 from docservice.web.session import clearance_levels, login_required
@@ -27,10 +28,6 @@ STATUSES = {"present": _l("Có mặt"), "absent_excused": _l("Vắng có lý do"
 KINDS = {"thuong_ky": _l("Sinh hoạt thường kỳ"), "chuyen_de": _l("Sinh hoạt chuyên đề"),
          "bat_thuong": _l("Họp bất thường")}
 MIME = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "pdf": "application/pdf"}
-
-
-def _svc():
-    return current_app.extensions["docservice"]
 
 
 def _cells(session) -> list[Organization]:
@@ -48,7 +45,7 @@ def new_meeting():
         day = dt.date.fromisoformat(values.get("date") or dt.date.today().isoformat())
     except ValueError:
         day, errors["date"] = dt.date.today(), _("Ngày không hợp lệ.")
-    with _svc().catalogue.reader() as session:
+    with current_services().catalogue.reader() as session:
         cells = _cells(session)
         org_id = bounded_int(values.get("organization_id")) or (cells[0].id if len(cells) == 1 else 0)
         org = next((c for c in cells if c.id == org_id), None)
@@ -64,7 +61,8 @@ def new_meeting():
             payload = _payload(request.form, org.id, day, members, blocks)
             with refusals_into(errors):
                 data = MeetingIn.model_validate(payload)
-                meeting = record_meeting(data, g.principal, catalogue=_svc().catalogue, rules=_svc().rules)
+                svc = current_services()
+                meeting = record_meeting(data, g.principal, catalogue=svc.catalogue, rules=svc.rules)
             if not errors:
                 flash(_("Đã ghi buổi sinh hoạt. Kiểm tra số liệu rồi tạo biên bản, nghị quyết."), "info")
                 return redirect(url_for("secretary.meeting_page", meeting_id=meeting.id))
@@ -136,7 +134,7 @@ def _payload(form: Any, org_id: int, day: dt.date, members: list, blocks: int) -
 @login_required
 def meeting_page(meeting_id: int):
     policy.require(g.principal, "meeting.read")
-    with _svc().catalogue.reader() as session:
+    with current_services().catalogue.reader() as session:
         meeting = policy.get_visible(session, Meeting, meeting_id, g.principal)
         attendance = [(a.full_name, a.attendance, a.reason) for a in meeting.attendance]
         organization = meeting.organization.name
@@ -156,7 +154,7 @@ def make_document(meeting_id: int, which: str):
     if not form.validate_on_submit():
         flash(_("Biểu mẫu đã hết hạn; vui lòng thử lại."), "warning")
         return redirect(url_for("secretary.meeting_page", meeting_id=meeting_id))
-    svc = _svc()
+    svc = current_services()
     fields = {"tasks": _lines(request.form.get("tasks"))} if which == "resolution" else {}
     try:
         document = generate_for_meeting(meeting_id, which, fields, g.principal, catalogue=svc.catalogue,
@@ -175,7 +173,7 @@ def make_document(meeting_id: int, which: str):
 @bp.get("/documents/<int:document_id>")
 @login_required
 def document_page(document_id: int):
-    with _svc().catalogue.reader() as session:
+    with current_services().catalogue.reader() as session:
         document = policy.get_visible(session, Document, document_id, g.principal)
         organization = session.get(Organization, document.organization_id).name
         session.expunge_all()
@@ -187,7 +185,7 @@ def document_page(document_id: int):
 @bp.get("/documents/<int:document_id>/<any(docx, pdf):kind>")
 @login_required
 def document_file(document_id: int, kind: str):
-    svc = _svc()
+    svc = current_services()
     with svc.catalogue.reader() as session:
         document = policy.get_visible(session, Document, document_id, g.principal)
     audit_read(f"document.download.{kind}", document)

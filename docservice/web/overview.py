@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -19,6 +19,7 @@ from docservice.generation.dossier import build_dossier, open_dossier
 from docservice.oversight import charts, exports, figures, reports
 from docservice.oversight import service as committee
 from docservice.security import policy
+from docservice.services import current_services
 from docservice.web.forms import EmptyForm, bounded_int, refusals_into
 from docservice.web.meetings import KINDS
 from docservice.web.reading import doc_type_names
@@ -26,10 +27,6 @@ from docservice.web.session import login_required, organizations_in_scope
 
 bp = Blueprint("overview", __name__)
 WEEKDAYS = (_l("Thứ Hai"), _l("Thứ Ba"), _l("Thứ Tư"), _l("Thứ Năm"), _l("Thứ Sáu"), _l("Thứ Bảy"), _l("Chủ nhật"))
-
-
-def _svc():
-    return current_app.extensions["docservice"]
 
 
 def _date(name: str, default: dt.date, errors: dict[str, str]) -> dt.date:
@@ -71,9 +68,10 @@ def _require_read() -> None:
 
 
 def _stats(org_id: int, period: figures.Period) -> tuple[Organization, dict[str, Any]]:
-    with _svc().catalogue.reader() as session:
+    with current_services().catalogue.reader() as session:
         org = policy.get_organization(session, org_id, g.principal)
-        stats = figures.statistics(session, org, period, g.principal, _svc().rules.for_date(period.end).oversight,
+        oversight_rules = current_services().rules.for_date(period.end).oversight
+        stats = figures.statistics(session, org, period, g.principal, oversight_rules,
                                    dt.date.today())
         session.expunge(org)
     return org, stats
@@ -90,7 +88,7 @@ def overview_page():
     drawn = {"on_time": charts.meetings_on_time(stats, _), "trend": charts.attendance_trend(stats, _),
              "heatmap": charts.attendance_heatmap(stats, _), "documents": charts.documents_by_type(stats, names, _)}
     drawn = {name: Markup(svg) for name, svg in drawn.items()}  # noqa: S704 - charts escape every text they draw
-    with _svc().catalogue.reader() as session:
+    with current_services().catalogue.reader() as session:
         orgs = organizations_in_scope(session)
     query = {"organization_id": org.id, "from": period.start.isoformat(), "to": period.end.isoformat()}
     return render_template("overview.html", org=org, stats=stats, charts=drawn, errors=errors, period=period,
@@ -116,10 +114,10 @@ def _year() -> int:
 
 
 def _register(org_id: int, year: int) -> tuple[Organization, dict[str, Any], list[tuple[int, str]]]:
-    with _svc().catalogue.reader() as session:
+    with current_services().catalogue.reader() as session:
         org = policy.get_organization(session, org_id, g.principal)
         reg = figures.register(session, org, year, g.principal,
-                               _svc().rules.for_date(dt.date(year, 12, 31)).oversight, dt.date.today())
+                               current_services().rules.for_date(dt.date(year, 12, 31)).oversight, dt.date.today())
         terms = reports.term_ids(session, org)
         session.expunge(org)
     return org, reg, terms
@@ -132,7 +130,7 @@ def register_page():
     org, reg, terms = _register(_org_id(g.principal.scope_org_id), _year())
     manage = committee.may_set_rules(g.principal, org)
     record_study = policy.may(g.principal, "meeting.write")
-    with _svc().catalogue.reader() as session:
+    with current_services().catalogue.reader() as session:
         orgs = organizations_in_scope(session)
     return render_template("overview_register.html", org=org, reg=reg, terms=terms, organizations=orgs,
                            manage=manage, record_study=record_study, form=EmptyForm(), weekdays=WEEKDAYS,
@@ -181,7 +179,7 @@ def register_settings():
     org_id, errors = _org_id(0), {}
     values = request.form
     if EmptyForm().validate_on_submit():
-        with refusals_into(errors), _svc().catalogue.session() as session:
+        with refusals_into(errors), current_services().catalogue.session() as session:
             if values.get("action") == "study":
                 day = _day_field(values, "date")
                 subject = (values.get("subject") or "").strip()
@@ -227,7 +225,8 @@ def report_file():
     if not 1930 <= year <= 2100:
         raise ValidationFailed(_("Chọn tháng báo cáo."), errors={"month": _("Không hợp lệ.")})
     org_id = _org_id(g.principal.scope_org_id)
-    body = reports.report_download(_svc().catalogue, _svc().rules, org_id, year, month, g.principal, dt.date.today())
+    svc = current_services()
+    body = reports.report_download(svc.catalogue, svc.rules, org_id, year, month, g.principal, dt.date.today())
     return pdf_response(body, f"bao-cao-{org_id}-{year}-{month:02d}.pdf")
 
 
@@ -235,7 +234,7 @@ def report_file():
 @login_required
 def book_file(kind: str):
     _require_read()
-    svc, org_id = _svc(), _org_id(g.principal.scope_org_id)
+    svc, org_id = current_services(), _org_id(g.principal.scope_org_id)
     term_id = _bounded_id("term_id")
     body = reports.book_download(svc.catalogue, svc.blobs, svc.rules, org_id, kind, g.principal,
                                  year=None if term_id else _year(), term_id=term_id, remote_addr=request.remote_addr,
@@ -251,10 +250,10 @@ def member_page(member_id: int):
         raise NotFound()
     errors: dict[str, str] = {}
     period = _period(errors)
-    with _svc().catalogue.reader() as session:
+    with current_services().catalogue.reader() as session:
         member = policy.get_member(session, member_id, g.principal)
         att = figures.member_attendance(session, member, period, g.principal,
-                                        _svc().rules.for_date(period.end).oversight)
+                                        current_services().rules.for_date(period.end).oversight)
     if request.args.get("format") == "csv":
         return table_file(exports.member_table(att), f"du-sinh-hoat-{member_id}", "csv")
     return render_template("overview_member.html", att=att, period=period, errors=errors,
@@ -268,7 +267,8 @@ def member_dossier_page(member_id: int):
     stage which papers are present, missing or not due yet — with the PDF to download (clearance mật)."""
     if member_id > 2**31 - 1:
         raise NotFound()
-    opened = open_dossier(_svc().catalogue, _svc().rules, g.principal, member_id, "member.dossier_contents",
+    svc = current_services()
+    opened = open_dossier(svc.catalogue, svc.rules, g.principal, member_id, "member.dossier_contents",
                           request.remote_addr)
     return render_template("member_dossier.html", member=opened.member, front=opened.front, parts=opened.parts,
                            missing=sum(len(group.missing) for group in opened.front.groups))
@@ -279,7 +279,7 @@ def member_dossier_page(member_id: int):
 def member_dossier_pdf(member_id: int):
     if member_id > 2**31 - 1:
         raise NotFound()
-    svc = _svc()
+    svc = current_services()
     opened = open_dossier(svc.catalogue, svc.rules, g.principal, member_id, "member.dossier", request.remote_addr)
     pdf = build_dossier(opened.member, opened.front, opened.parts, svc.blobs, generated_on=dt.date.today(),
                         sandbox=svc.sandbox)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from flask import Blueprint, current_app, g, render_template, request, send_file, url_for
+from flask import Blueprint, g, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -21,6 +21,7 @@ from docservice.search.interface import SearchRequest
 from docservice.search.query import parse_query
 from docservice.search.service import search_records
 from docservice.security.audit import audit_reads, confidential_read
+from docservice.services import current_services
 from docservice.text import number_key
 from docservice.web.session import login_required, organizations_in_scope
 
@@ -29,18 +30,15 @@ bp = Blueprint("reading", __name__)
 VERDICTS = {True: _l("Chữ ký hợp lệ, tệp nguyên vẹn"), False: _l("Chữ ký không hợp lệ hoặc tệp đã bị sửa sau khi ký")}
 
 
-def _svc():
-    return current_app.extensions["docservice"]
-
-
 def doc_type_names() -> dict[str, str]:
     """Document type names in the page's language (the profile's Vietnamese name when it has no other)."""
     english = get_locale() is not None and get_locale().language == "en"
-    return {key: (t.name_en or t.name) if english else t.name for key, t in _svc().rules.current().doc_types.items()}
+    types = current_services().rules.current().doc_types
+    return {key: (t.name_en or t.name) if english else t.name for key, t in types.items()}
 
 
 def _visible_orgs() -> list[Organization]:
-    with _svc().catalogue.reader() as session:
+    with current_services().catalogue.reader() as session:
         return organizations_in_scope(session)
 
 
@@ -58,7 +56,7 @@ def search_page():
             field = str(error["loc"][0]) if error["loc"] else "q"
             errors[field] = _("Giá trị không hợp lệ.")
     if not errors and (query.q.strip() or query.number):
-        svc = _svc()
+        svc = current_services()
         search = SearchRequest(
             query=parse_query(query.q), organization_id=query.organization_id, doc_type=query.doc_type,
             year=query.year, date_from=query.date_from, date_to=query.date_to,
@@ -85,7 +83,7 @@ def _search_link(**changes: Any) -> str:
 @bp.get("/records/<int:record_id>")
 @login_required
 def record_page(record_id: int):
-    svc, principal = _svc(), g.principal
+    svc, principal = current_services(), g.principal
     with svc.catalogue.reader() as session:
         record = record_or_404(session, record_id, principal)
         past = history(session, record, principal)
@@ -100,7 +98,7 @@ def record_page(record_id: int):
 @bp.get("/records/<int:record_id>/file")
 @login_required
 def record_file(record_id: int):
-    svc, principal = _svc(), g.principal
+    svc, principal = current_services(), g.principal
     with svc.catalogue.reader() as session:
         record = record_or_404(session, record_id, principal)
     if record.disposed_at is not None:
@@ -113,6 +111,6 @@ def record_file(record_id: int):
 
 def audit_read(action: str, row: Any) -> None:
     """An audit event for the signed-in user's read of a confidential document, record or meeting."""
-    audit_reads(_svc().catalogue, g.principal, action, [confidential_read(row)])
+    audit_reads(current_services().catalogue, g.principal, action, [confidential_read(row)])
 
 

@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, redirect, request, session, url_for
+from flask import Flask, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 
 from docservice.db.models import User
 from docservice.security import sessions
 from docservice.security.policy import Principal
+from docservice.services import current_services
 
 
 class _SessionInterface(SecureCookieSessionInterface):
@@ -155,7 +156,7 @@ PENDING_HOURS = 12  # no session lasts longer; older files are a crashed worker'
 
 
 def _uploads() -> Path:
-    return current_app.extensions["docservice"].upload_dir
+    return current_services().upload_dir
 
 
 def pending_upload_path() -> Path | None:
