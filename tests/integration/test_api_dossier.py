@@ -202,7 +202,7 @@ def test_the_dossier_page_shows_what_is_missing_and_gives_the_pdf(app, client, a
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     assert "Hồ sơ - trang 3" in _page_text(pdf.data, 3)
     with svc.catalogue.reader() as session:
-        actions = set(session.scalars(select(AuditEvent.action).where(AuditEvent.object_id == member_id,
+        actions = set(session.scalars(select(AuditEvent.action).where(AuditEvent.object_id == str(member_id),
                                                                       AuditEvent.object_type == "member")))
     assert {"member.dossier_contents", "member.dossier"} <= actions
     reader = app.test_client()
